@@ -1,0 +1,132 @@
+package main
+
+import (
+	"context"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"os"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/redis/go-redis/v9"
+	"github.com/spf13/cobra"
+
+	"github.com/imogate/imogate/config"
+	"github.com/imogate/imogate/gateway"
+	"github.com/imogate/imogate/inference/demo"
+	"github.com/imogate/imogate/inference/openai"
+	"github.com/imogate/imogate/metering"
+)
+
+func newRootCmd() *cobra.Command {
+	root := &cobra.Command{
+		Use:           "imogate",
+		Short:         "Metered, receipt-signing OpenAI-compatible gateway for ERC-7641 models",
+		SilenceUsage:  true,
+		SilenceErrors: true,
+	}
+	root.PersistentFlags().StringP("config", "c", "imogate.yaml", "path of the YAML config file")
+	root.AddCommand(newServeCmd(), newKeysCmd(), newConfigCmd())
+	return root
+}
+
+func loadConfig(cmd *cobra.Command) (*config.Config, error) {
+	path, _ := cmd.Flags().GetString("config")
+	return config.Load(path, nil)
+}
+
+func newLogger(level string) *slog.Logger {
+	var l slog.Level
+	_ = l.UnmarshalText([]byte(level))
+	return slog.New(slog.NewJSONHandler(os.Stderr, &slog.HandlerOptions{Level: l}))
+}
+
+func newRedis(ctx context.Context, cfg *config.Config) (redis.UniversalClient, error) {
+	opts, err := redis.ParseURL(cfg.Redis.URL)
+	if err != nil {
+		return nil, fmt.Errorf("redis url: %w", err)
+	}
+	opts.PoolSize = 256
+	rdb := redis.NewClient(opts)
+	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := rdb.Ping(pctx).Err(); err != nil {
+		rdb.Close()
+		return nil, fmt.Errorf("redis at %s is not reachable: %w (start one with: redis-server --daemonize yes)", redactURL(cfg.Redis.URL), err)
+	}
+	return rdb, nil
+}
+
+// redactURL hides a password in a Redis URL.
+func redactURL(u string) string {
+	if i := strings.Index(u, "@"); i > 0 {
+		if j := strings.Index(u, "://"); j >= 0 && j < i {
+			return u[:j+3] + "***" + u[i:]
+		}
+	}
+	return u
+}
+
+// buildModels turns configured models into gateway models with backends.
+func buildModels(cfg *config.Config) ([]gateway.Model, error) {
+	out := make([]gateway.Model, 0, len(cfg.Models))
+	for _, m := range cfg.Models {
+		gm := gateway.Model{
+			Name: m.Name, Token: common.HexToAddress(m.Token), Upstream: m.Upstream.Model,
+			Price: metering.Price{
+				PerRequest:      m.Price.PerRequest.Big().Int64(),
+				Per1KPrompt:     m.Price.Per1KPrompt.Big().Int64(),
+				Per1KCompletion: m.Price.Per1KCompletion.Big().Int64(),
+			},
+			PerKEmbed: m.Price.Per1KEmbedding.Big().Int64(),
+			MaxTokens: m.MaxTokens, Timeout: m.Upstream.Timeout, OwnedBy: m.OwnedBy,
+		}
+		switch m.Backend {
+		case "demo":
+			gm.Demo = true
+			gm.Backend = demo.New(demo.Config{Latency: m.Demo.Latency, TokenLatency: m.Demo.TokenLatency})
+		default:
+			var key string
+			if m.Upstream.APIKeyEnv != "" {
+				key = os.Getenv(m.Upstream.APIKeyEnv)
+			}
+			gm.Backend = openai.New(openai.Config{BaseURL: m.Upstream.BaseURL, APIKey: key, Timeout: m.Upstream.Timeout})
+		}
+		out = append(out, gm)
+	}
+	return out, nil
+}
+
+func newSigner(cfg *config.Config) (*metering.Signer, error) {
+	key, err := config.ParsePrivateKey(cfg.Signer.Value())
+	if err != nil {
+		return nil, fmt.Errorf("signer: %w", err)
+	}
+	d := metering.NewDomain(new(big.Int).SetUint64(cfg.Chain.ChainID), common.HexToAddress(cfg.Chain.SettlementContract))
+	return metering.NewSigner(key, d), nil
+}
+
+func newConfigCmd() *cobra.Command {
+	c := &cobra.Command{Use: "config", Short: "Configuration commands"}
+	c.AddCommand(&cobra.Command{
+		Use:   "validate FILE",
+		Short: "Check a config file and report every problem with its field path",
+		Args:  cobra.ExactArgs(1),
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := config.Load(args[0], nil)
+			if err != nil {
+				fmt.Fprintf(cmd.ErrOrStderr(), "%s is invalid:\n", args[0])
+				for _, line := range strings.Split(err.Error(), "\n") {
+					fmt.Fprintf(cmd.ErrOrStderr(), "  - %s\n", line)
+				}
+				return fmt.Errorf("config %s is invalid", args[0])
+			}
+			fmt.Fprintf(cmd.OutOrStdout(), "%s is valid: %d model(s), chain %d, settlement contract %s\n",
+				args[0], len(cfg.Models), cfg.Chain.ChainID, cfg.Chain.SettlementContract)
+			return nil
+		},
+	})
+	return c
+}

@@ -1,0 +1,96 @@
+package main
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"net"
+	"os"
+	"os/signal"
+	"syscall"
+	"time"
+
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/spf13/cobra"
+
+	"github.com/imogate/imogate/gateway"
+	"github.com/imogate/imogate/metering/redisstore"
+)
+
+func newServeCmd() *cobra.Command {
+	var shutdownTimeout time.Duration
+	cmd := &cobra.Command{
+		Use:   "serve",
+		Short: "Run the metered gateway",
+		RunE: func(cmd *cobra.Command, args []string) error {
+			cfg, err := loadConfig(cmd)
+			if err != nil {
+				return err
+			}
+			log := newLogger(cfg.Log.Level)
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			rdb, err := newRedis(ctx, cfg)
+			if err != nil {
+				return err
+			}
+			defer rdb.Close()
+			signer, err := newSigner(cfg)
+			if err != nil {
+				return err
+			}
+			models, err := buildModels(cfg)
+			if err != nil {
+				return err
+			}
+			srv, err := gateway.New(gateway.Config{
+				Models: models, Store: redisstore.New(rdb, nil), Signer: signer, Logger: log,
+				Registry: prometheus.NewRegistry(), JWTKeys: cfg.JWT.Keys, AdminToken: cfg.Admin.Token.Value().Reveal(),
+				MaxBodyBytes: cfg.Limits.MaxBodyBytes, ReservationTTL: cfg.Limits.ReservationGrace,
+				IdempotencyTTL: cfg.Limits.IdempotencyTTL,
+			})
+			if err != nil {
+				return err
+			}
+			ln, err := net.Listen("tcp", cfg.Listen)
+			if err != nil {
+				return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+			}
+			sweepCtx, stopSweep := context.WithCancel(context.Background())
+			sweepDone := make(chan struct{})
+			go func() { defer close(sweepDone); srv.RunSweeper(sweepCtx, cfg.Limits.SweepInterval) }()
+			serveErr := make(chan error, 1)
+			go func() { serveErr <- srv.Serve(ln) }()
+			log.Info("imogate gateway listening", "addr", ln.Addr().String(), "models", len(models),
+				"receipt_signer", signer.Address().Hex(), "chain_id", cfg.Chain.ChainID)
+			for _, m := range models {
+				if m.Demo {
+					log.Warn("model uses the built-in DEMO backend: deterministic text, not a language model", "model", m.Name)
+				}
+			}
+			select {
+			case err := <-serveErr:
+				stopSweep()
+				<-sweepDone
+				return err
+			case <-ctx.Done():
+			}
+			// Shut down in reverse order: stop taking calls and finish the ones
+			// in flight (committing their receipts), then the sweeper, then Redis.
+			log.Info("shutting down: finishing in-flight calls", "timeout", shutdownTimeout.String())
+			sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+			defer cancel()
+			err = srv.Shutdown(sctx)
+			stopSweep()
+			<-sweepDone
+			if err != nil && !errors.Is(err, context.Canceled) {
+				log.Error("shutdown incomplete", "err", err)
+				return err
+			}
+			log.Info("stopped cleanly")
+			return nil
+		},
+	}
+	cmd.Flags().DurationVar(&shutdownTimeout, "shutdown-timeout", 2*time.Minute, "how long to wait for in-flight calls on shutdown")
+	return cmd
+}

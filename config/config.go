@@ -1,0 +1,497 @@
+// Package config loads and validates imogate's configuration: a YAML file
+// with IMOGATE_* environment overrides. Validation reports every problem at
+// once, each prefixed with the path of the offending field. Secrets are read
+// from files or the environment and never printed: they are held in Secret
+// values whose String hides them.
+package config
+
+import (
+	"bytes"
+	"errors"
+	"fmt"
+	"io"
+	"math/big"
+	"net/url"
+	"os"
+	"regexp"
+	"strconv"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"go.yaml.in/yaml/v3"
+)
+
+// Config is the whole imogate configuration. The zero value of every optional
+// field means "use the default" documented on the field; Defaults fills them.
+type Config struct {
+	// Listen is the gateway's listen address. Default ":8080".
+	Listen string `yaml:"listen"`
+	// Redis is where metering state lives.
+	Redis Redis `yaml:"redis"`
+	// Chain identifies the chain and settlement contract receipts are signed for.
+	Chain Chain `yaml:"chain"`
+	// Signer is the receipt signer key (secp256k1).
+	Signer SecretRef `yaml:"signer"`
+	// Admin protects the admin HTTP API.
+	Admin Admin `yaml:"admin"`
+	// JWT lists the keys accepted for JWT bearer tokens.
+	JWT JWT `yaml:"jwt"`
+	// Limits bounds requests.
+	Limits Limits `yaml:"limits"`
+	// Models are the models served, by public name.
+	Models []Model `yaml:"models"`
+	// Log configures logging.
+	Log Log `yaml:"log"`
+}
+
+// Redis configures the Redis connection.
+type Redis struct {
+	// URL is a redis:// or rediss:// URL. Default redis://127.0.0.1:6379/0.
+	URL string `yaml:"url"`
+}
+
+// Chain holds the EIP-712 domain parameters for receipts.
+type Chain struct {
+	// ChainID is the EVM chain id the receipts are signed for. Required.
+	ChainID uint64 `yaml:"chain_id"`
+	// SettlementContract is the UsageSettlement address (the EIP-712
+	// verifyingContract). Required.
+	SettlementContract string `yaml:"settlement_contract"`
+}
+
+// Admin configures the admin API.
+type Admin struct {
+	// Token is the static admin bearer token. Optional: without it only JWTs
+	// with role "admin" reach the admin API.
+	Token SecretRef `yaml:"token"`
+}
+
+// JWT configures JWT authentication.
+type JWT struct {
+	Keys []JWTKey `yaml:"keys"`
+}
+
+// JWTKey is one accepted JWT verification key. The algorithm is pinned: a
+// token signed with any other algorithm is refused.
+type JWTKey struct {
+	// ID matches the token's "kid" header when the token carries one.
+	ID string `yaml:"id"`
+	// Algorithm is HS256, RS256 or ES256.
+	Algorithm string `yaml:"algorithm"`
+	// Secret is the HMAC secret (HS256).
+	Secret SecretRef `yaml:"secret"`
+	// PublicKeyFile is a PEM public key (RS256, ES256).
+	PublicKeyFile string `yaml:"public_key_file"`
+	// Issuer, if set, must equal the token's "iss".
+	Issuer string `yaml:"issuer"`
+	// Audience, if set, must be among the token's "aud".
+	Audience string `yaml:"audience"`
+}
+
+// Limits bounds requests and state lifetimes.
+type Limits struct {
+	// MaxBodyBytes is the largest request body accepted. Default 1 MiB.
+	MaxBodyBytes int `yaml:"max_body_bytes"`
+	// ReservationGrace is added to a model's upstream timeout to get the
+	// lifetime of a reservation before the sweeper releases it. Default 60s.
+	ReservationGrace time.Duration `yaml:"reservation_grace"`
+	// IdempotencyTTL is how long an Idempotency-Key is remembered. Default 24h.
+	IdempotencyTTL time.Duration `yaml:"idempotency_ttl"`
+	// SweepInterval is how often expired reservations are released. Default 10s.
+	SweepInterval time.Duration `yaml:"sweep_interval"`
+}
+
+// Log configures logging.
+type Log struct {
+	// Level is debug, info, warn or error. Default info.
+	Level string `yaml:"level"`
+}
+
+// Model is one served model.
+type Model struct {
+	// Name is the public model name clients send as "model".
+	Name string `yaml:"name"`
+	// Token is the model's ERC-7641 token address (the receipt's "model").
+	Token string `yaml:"token"`
+	// Backend is "openai" (any OpenAI-compatible upstream) or "demo" (the
+	// built-in demo model). Default "openai".
+	Backend string `yaml:"backend"`
+	// Upstream is the OpenAI-compatible server (backend "openai").
+	Upstream Upstream `yaml:"upstream"`
+	// Demo configures the demo backend (backend "demo").
+	Demo Demo `yaml:"demo"`
+	// Price is the model's price, integer wei.
+	Price Price `yaml:"price"`
+	// MaxTokens caps max_tokens per call (and is the default when a request
+	// sets none). Default 1024.
+	MaxTokens int `yaml:"max_tokens"`
+	// OwnedBy is shown in /v1/models. Default "imogate".
+	OwnedBy string `yaml:"owned_by"`
+}
+
+// Upstream is an OpenAI-compatible server.
+type Upstream struct {
+	// BaseURL is the server's base URL including /v1, e.g. http://127.0.0.1:8000/v1.
+	BaseURL string `yaml:"base_url"`
+	// Model is the upstream's model name. Default: the public name.
+	Model string `yaml:"model"`
+	// APIKeyEnv names the environment variable holding the upstream API key.
+	APIKeyEnv string `yaml:"api_key_env"`
+	// Timeout bounds one upstream call. Default 120s.
+	Timeout time.Duration `yaml:"timeout"`
+}
+
+// Demo configures the demo backend.
+type Demo struct {
+	// Latency is added before the first token. Default 0.
+	Latency time.Duration `yaml:"latency"`
+	// TokenLatency is added between streamed tokens. Default 0.
+	TokenLatency time.Duration `yaml:"token_latency"`
+}
+
+// Price is a model's price in wei, as decimal strings in YAML so no value is
+// ever rounded through a float.
+type Price struct {
+	PerRequest      Wei `yaml:"per_request_wei"`
+	Per1KPrompt     Wei `yaml:"per_1k_prompt_wei"`
+	Per1KCompletion Wei `yaml:"per_1k_completion_wei"`
+	Per1KEmbedding  Wei `yaml:"per_1k_embedding_wei"`
+}
+
+// Wei is a non-negative integer amount of wei parsed from a decimal string or
+// YAML integer. Its zero value is 0.
+type Wei struct{ v *big.Int }
+
+// NewWei returns w for an int64.
+func NewWei(v int64) Wei { return Wei{big.NewInt(v)} }
+
+// Big returns a copy of the amount.
+func (w Wei) Big() *big.Int {
+	if w.v == nil {
+		return new(big.Int)
+	}
+	return new(big.Int).Set(w.v)
+}
+
+// String is the decimal amount.
+func (w Wei) String() string { return w.Big().String() }
+
+// UnmarshalYAML accepts a decimal integer (quoted or not); never a float.
+func (w *Wei) UnmarshalYAML(n *yaml.Node) error {
+	if n.Kind != yaml.ScalarNode {
+		return fmt.Errorf("line %d: wei amount must be a decimal integer", n.Line)
+	}
+	v, ok := new(big.Int).SetString(strings.ReplaceAll(n.Value, "_", ""), 10)
+	if !ok || v.Sign() < 0 {
+		return fmt.Errorf("line %d: wei amount %q must be a non-negative decimal integer", n.Line, n.Value)
+	}
+	w.v = v
+	return nil
+}
+
+// MarshalYAML writes the decimal string.
+func (w Wei) MarshalYAML() (any, error) { return w.String(), nil }
+
+// SecretRef points at a secret: a file holding it or an environment variable.
+// Value is filled by Resolve and never printed.
+type SecretRef struct {
+	// File is a path to a file holding the secret (surrounding space trimmed).
+	File string `yaml:"file"`
+	// Env names an environment variable holding the secret.
+	Env   string `yaml:"env"`
+	value Secret
+}
+
+// Secret is a secret value; String and GoString hide it.
+type Secret string
+
+// String hides the secret.
+func (Secret) String() string { return "[redacted]" }
+
+// GoString hides the secret.
+func (Secret) GoString() string { return "[redacted]" }
+
+// Reveal returns the secret itself; call it only where the secret is used.
+func (s Secret) Reveal() string { return string(s) }
+
+// Value is the resolved secret ("" if none is configured).
+func (r SecretRef) Value() Secret { return r.value }
+
+// Set gives the reference a value directly (used by overrides and tests).
+func (r *SecretRef) Set(v string) { r.value = Secret(v) }
+
+func (r *SecretRef) resolve(getenv func(string) string) error {
+	if r.value != "" {
+		return nil
+	}
+	switch {
+	case r.File != "":
+		b, err := os.ReadFile(r.File)
+		if err != nil {
+			return fmt.Errorf("read secret file: %w", err)
+		}
+		r.value = Secret(strings.TrimSpace(string(b)))
+	case r.Env != "":
+		r.value = Secret(strings.TrimSpace(getenv(r.Env)))
+		if r.value == "" {
+			return fmt.Errorf("environment variable %s is empty or unset", r.Env)
+		}
+	}
+	return nil
+}
+
+// Load reads the YAML file at path, applies environment overrides from
+// getenv (os.Getenv when nil), fills defaults, resolves secrets and
+// validates. The error lists every problem found.
+func Load(path string, getenv func(string) string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return Parse(b, getenv)
+}
+
+// Parse is Load on bytes.
+func Parse(data []byte, getenv func(string) string) (*Config, error) {
+	if getenv == nil {
+		getenv = os.Getenv
+	}
+	var c Config
+	dec := yaml.NewDecoder(bytes.NewReader(data))
+	dec.KnownFields(true)
+	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
+		return nil, fmt.Errorf("parse config: %w", err)
+	}
+	var errs []error
+	if err := c.applyEnv(getenv); err != nil {
+		errs = append(errs, err)
+	}
+	c.Defaults()
+	errs = append(errs, c.resolveSecrets(getenv)...)
+	if err := c.Validate(); err != nil {
+		errs = append(errs, err)
+	}
+	if err := errors.Join(errs...); err != nil {
+		return nil, err
+	}
+	return &c, nil
+}
+
+// Environment overrides, documented in deploy/imogate.example.yaml.
+const (
+	EnvListen             = "IMOGATE_LISTEN"
+	EnvRedisURL           = "IMOGATE_REDIS_URL"
+	EnvChainID            = "IMOGATE_CHAIN_ID"
+	EnvSettlementContract = "IMOGATE_SETTLEMENT_CONTRACT"
+	EnvSignerKey          = "IMOGATE_SIGNER_KEY"
+	EnvAdminToken         = "IMOGATE_ADMIN_TOKEN"
+	EnvLogLevel           = "IMOGATE_LOG_LEVEL"
+)
+
+func (c *Config) applyEnv(getenv func(string) string) error {
+	if v := getenv(EnvListen); v != "" {
+		c.Listen = v
+	}
+	if v := getenv(EnvRedisURL); v != "" {
+		c.Redis.URL = v
+	}
+	if v := getenv(EnvSettlementContract); v != "" {
+		c.Chain.SettlementContract = v
+	}
+	if v := getenv(EnvLogLevel); v != "" {
+		c.Log.Level = v
+	}
+	if v := getenv(EnvSignerKey); v != "" {
+		c.Signer.Set(strings.TrimSpace(v))
+	}
+	if v := getenv(EnvAdminToken); v != "" {
+		c.Admin.Token.Set(strings.TrimSpace(v))
+	}
+	if v := getenv(EnvChainID); v != "" {
+		id, err := strconv.ParseUint(v, 10, 64)
+		if err != nil {
+			return fmt.Errorf("%s: %q is not a chain id", EnvChainID, v)
+		}
+		c.Chain.ChainID = id
+	}
+	return nil
+}
+
+// Defaults fills every unset optional field with its default.
+func (c *Config) Defaults() {
+	if c.Listen == "" {
+		c.Listen = ":8080"
+	}
+	if c.Redis.URL == "" {
+		c.Redis.URL = "redis://127.0.0.1:6379/0"
+	}
+	if c.Limits.MaxBodyBytes == 0 {
+		c.Limits.MaxBodyBytes = 1 << 20
+	}
+	if c.Limits.ReservationGrace == 0 {
+		c.Limits.ReservationGrace = 60 * time.Second
+	}
+	if c.Limits.IdempotencyTTL == 0 {
+		c.Limits.IdempotencyTTL = 24 * time.Hour
+	}
+	if c.Limits.SweepInterval == 0 {
+		c.Limits.SweepInterval = 10 * time.Second
+	}
+	if c.Log.Level == "" {
+		c.Log.Level = "info"
+	}
+	for i := range c.Models {
+		m := &c.Models[i]
+		if m.Backend == "" {
+			m.Backend = "openai"
+		}
+		if m.Upstream.Model == "" {
+			m.Upstream.Model = m.Name
+		}
+		if m.Upstream.Timeout == 0 {
+			m.Upstream.Timeout = 120 * time.Second
+		}
+		if m.MaxTokens == 0 {
+			m.MaxTokens = 1024
+		}
+		if m.OwnedBy == "" {
+			m.OwnedBy = "imogate"
+		}
+	}
+}
+
+func (c *Config) resolveSecrets(getenv func(string) string) []error {
+	var errs []error
+	add := func(path string, r *SecretRef) {
+		if err := r.resolve(getenv); err != nil {
+			errs = append(errs, fmt.Errorf("%s: %w", path, err))
+		}
+	}
+	add("signer", &c.Signer)
+	add("admin.token", &c.Admin.Token)
+	for i := range c.JWT.Keys {
+		add(fmt.Sprintf("jwt.keys[%d].secret", i), &c.JWT.Keys[i].Secret)
+	}
+	return errs
+}
+
+var modelNameRE = regexp.MustCompile(`^[A-Za-z0-9][A-Za-z0-9._:/-]{0,127}$`)
+
+// MaxCallFee bounds the most one call may cost (1 ether). It keeps every
+// per-call amount, and every balance and counter built from them, inside the
+// int64 range that Redis INCRBY/DECRBY compute exactly (DESIGN.md invariant 4).
+var MaxCallFee = new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
+
+// Validate checks the configuration (after Defaults) and returns every
+// problem at once, each prefixed with the path of the field.
+func (c *Config) Validate() error {
+	var errs []error
+	bad := func(path, format string, args ...any) {
+		errs = append(errs, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
+	}
+	if u, err := url.Parse(c.Redis.URL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
+		bad("redis.url", "%q is not a redis:// or rediss:// URL", c.Redis.URL)
+	}
+	if c.Chain.ChainID == 0 {
+		bad("chain.chain_id", "is required (the EVM chain id receipts are signed for)")
+	}
+	if !common.IsHexAddress(c.Chain.SettlementContract) {
+		bad("chain.settlement_contract", "%q is not a 0x address", c.Chain.SettlementContract)
+	}
+	if c.Signer.Value() == "" {
+		bad("signer", "a receipt signer key is required (signer.file, signer.env or %s)", EnvSignerKey)
+	} else if _, err := ParsePrivateKey(c.Signer.Value()); err != nil {
+		bad("signer", "not a secp256k1 private key in hex (value not shown)")
+	}
+	if c.Limits.MaxBodyBytes < 1024 {
+		bad("limits.max_body_bytes", "must be at least 1024")
+	}
+	switch strings.ToLower(c.Log.Level) {
+	case "debug", "info", "warn", "error":
+	default:
+		bad("log.level", "%q is not debug, info, warn or error", c.Log.Level)
+	}
+	for i, k := range c.JWT.Keys {
+		p := fmt.Sprintf("jwt.keys[%d]", i)
+		switch k.Algorithm {
+		case "HS256":
+			if len(k.Secret.Value()) < 32 {
+				bad(p+".secret", "HS256 needs a secret of at least 32 bytes")
+			}
+		case "RS256", "ES256":
+			if k.PublicKeyFile == "" {
+				bad(p+".public_key_file", "%s needs a PEM public key file", k.Algorithm)
+			} else if _, err := LoadJWTPublicKey(k); err != nil {
+				bad(p+".public_key_file", "%v", err)
+			}
+		default:
+			bad(p+".algorithm", "%q is not one of HS256, RS256, ES256", k.Algorithm)
+		}
+	}
+	if len(c.Models) == 0 {
+		bad("models", "at least one model is required")
+	}
+	seen := map[string]bool{}
+	for i, m := range c.Models {
+		p := fmt.Sprintf("models[%d]", i)
+		if !modelNameRE.MatchString(m.Name) {
+			bad(p+".name", "%q must be 1-128 characters of letters, digits and ._:/-", m.Name)
+		}
+		if seen[m.Name] {
+			bad(p+".name", "%q is configured twice", m.Name)
+		}
+		seen[m.Name] = true
+		if !common.IsHexAddress(m.Token) {
+			bad(p+".token", "%q is not a 0x address (the model's ERC-7641 token)", m.Token)
+		}
+		switch m.Backend {
+		case "openai":
+			if u, err := url.Parse(m.Upstream.BaseURL); err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" {
+				bad(p+".upstream.base_url", "%q is not an http(s) URL", m.Upstream.BaseURL)
+			}
+			if m.Upstream.Timeout < 0 {
+				bad(p+".upstream.timeout", "must be positive")
+			}
+		case "demo":
+		default:
+			bad(p+".backend", "%q is not \"openai\" or \"demo\"", m.Backend)
+		}
+		if m.MaxTokens < 1 || m.MaxTokens > 1<<20 {
+			bad(p+".max_tokens", "must be between 1 and 1048576")
+		}
+		if max := MaxFee(m, c.Limits.MaxBodyBytes); max.Cmp(MaxCallFee) > 0 {
+			bad(p+".price", "the most one call can cost (%s wei) exceeds the per-call bound of %s wei", max, MaxCallFee)
+		}
+	}
+	return errors.Join(errs...)
+}
+
+// MaxFee is the most one call to m can cost: per-request price plus every
+// token of the largest possible prompt (one token per body byte, an upper
+// bound for any byte-level tokenizer) and of max_tokens completion tokens.
+func MaxFee(m Model, maxBodyBytes int) *big.Int {
+	prompt := ceilPer1K(m.Price.Per1KPrompt.Big(), uint64(maxBodyBytes))
+	if e := ceilPer1K(m.Price.Per1KEmbedding.Big(), uint64(maxBodyBytes)); e.Cmp(prompt) > 0 {
+		prompt = e
+	}
+	total := m.Price.PerRequest.Big()
+	total.Add(total, prompt)
+	return total.Add(total, ceilPer1K(m.Price.Per1KCompletion.Big(), uint64(m.MaxTokens)))
+}
+
+func ceilPer1K(per1K *big.Int, tokens uint64) *big.Int {
+	v := new(big.Int).Mul(per1K, new(big.Int).SetUint64(tokens))
+	v.Add(v, big.NewInt(999))
+	return v.Quo(v, big.NewInt(1000))
+}
+
+// ModelByName returns the model with the public name, if configured.
+func (c *Config) ModelByName(name string) (Model, bool) {
+	for _, m := range c.Models {
+		if m.Name == name {
+			return m, true
+		}
+	}
+	return Model{}, false
+}

@@ -1,0 +1,127 @@
+package gateway
+
+import (
+	"errors"
+	"fmt"
+	"net/http"
+	"strconv"
+	"time"
+
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/imogate/imogate/inference"
+	"github.com/imogate/imogate/metering"
+	"github.com/imogate/imogate/metering/redisstore"
+)
+
+// APIError is an error with everything the client sees: the HTTP status and
+// OpenAI's error object. Its Message is written for clients; internal error
+// text never reaches them.
+type APIError struct {
+	Status     int
+	Type       string // OpenAI error type, e.g. invalid_request_error
+	Code       string // machine-readable code, e.g. model_not_found
+	Param      string // the offending request field, if any
+	Message    string
+	RetryAfter time.Duration // sets Retry-After when positive
+}
+
+func (e *APIError) Error() string { return fmt.Sprintf("%d %s: %s", e.Status, e.Code, e.Message) }
+
+func apiErr(status int, typ, code, format string, args ...any) *APIError {
+	return &APIError{Status: status, Type: typ, Code: code, Message: fmt.Sprintf(format, args...)}
+}
+
+func badRequest(param, format string, args ...any) *APIError {
+	e := apiErr(http.StatusBadRequest, "invalid_request_error", "invalid_request", format, args...)
+	e.Param = param
+	return e
+}
+
+// errorBody is OpenAI's error JSON shape.
+type errorBody struct {
+	Error errorObject `json:"error"`
+}
+
+type errorObject struct {
+	Message string  `json:"message"`
+	Type    string  `json:"type"`
+	Param   *string `json:"param"`
+	Code    *string `json:"code"`
+}
+
+func (e *APIError) body() errorBody {
+	b := errorBody{Error: errorObject{Message: e.Message, Type: e.Type}}
+	if e.Param != "" {
+		b.Error.Param = &e.Param
+	}
+	if e.Code != "" {
+		b.Error.Code = &e.Code
+	}
+	return b
+}
+
+// toAPIError maps every error a handler can return to what the client sees.
+// It is the one place domain errors become HTTP statuses.
+func toAPIError(err error) *APIError {
+	var ae *APIError
+	if errors.As(err, &ae) {
+		return ae
+	}
+	var fe *fiber.Error
+	if errors.As(err, &fe) {
+		switch fe.Code {
+		case http.StatusRequestEntityTooLarge:
+			return apiErr(fe.Code, "invalid_request_error", "request_too_large", "the request body is larger than the limit")
+		case http.StatusNotFound:
+			return apiErr(fe.Code, "invalid_request_error", "not_found", "no such route")
+		case http.StatusMethodNotAllowed:
+			return apiErr(fe.Code, "invalid_request_error", "method_not_allowed", "method not allowed on this route")
+		}
+		if fe.Code < 500 {
+			return apiErr(fe.Code, "invalid_request_error", "invalid_request", "%s", http.StatusText(fe.Code))
+		}
+	}
+	var ib *metering.InsufficientBalanceError
+	if errors.As(err, &ib) {
+		return apiErr(http.StatusPaymentRequired, "insufficient_quota", "insufficient_balance",
+			"insufficient balance for this model: %d wei available, this call may cost up to %d wei; ask the operator to credit your key", ib.Balance, ib.Needed)
+	}
+	var ue *inference.UpstreamError
+	switch {
+	case errors.Is(err, metering.ErrIdempotencyMismatch):
+		return apiErr(http.StatusUnprocessableEntity, "invalid_request_error", "idempotency_key_reused",
+			"this Idempotency-Key was already used with a different request body")
+	case errors.Is(err, metering.ErrIdempotencyInProgress):
+		return apiErr(http.StatusConflict, "invalid_request_error", "idempotency_in_progress",
+			"a request with this Idempotency-Key is still in progress; retry later")
+	case errors.Is(err, metering.ErrNotFound):
+		return apiErr(http.StatusNotFound, "invalid_request_error", "not_found", "not found")
+	case errors.Is(err, redisstore.ErrKeyRevoked):
+		return apiErr(http.StatusUnauthorized, "invalid_request_error", "invalid_api_key", "this API key has been revoked")
+	case errors.Is(err, inference.ErrTimeout):
+		return apiErr(http.StatusGatewayTimeout, "api_error", "upstream_timeout", "the model server did not answer in time; you were not charged")
+	case errors.As(err, &ue):
+		if ue.Status >= 400 && ue.Status < 500 && ue.Status != 401 && ue.Status != 403 && ue.Status != 429 {
+			return apiErr(ue.Status, "invalid_request_error", "upstream_rejected", "the model server rejected the request: %s", ue.Message)
+		}
+		return apiErr(http.StatusBadGateway, "api_error", "upstream_error", "the model server failed (status %d); you were not charged", ue.Status)
+	}
+	return apiErr(http.StatusInternalServerError, "api_error", "internal_error", "internal error; you were not charged")
+}
+
+// errorHandler is the app's only error handler: it logs the cause and writes
+// OpenAI's error shape.
+func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
+	ae := toAPIError(err)
+	if ae.Status >= 500 {
+		s.log.Error("request failed", "request_id", requestID(c), "path", c.Path(), "status", ae.Status, "err", err)
+	} else {
+		s.log.Debug("request refused", "request_id", requestID(c), "path", c.Path(), "status", ae.Status, "code", ae.Code)
+	}
+	if ae.RetryAfter > 0 {
+		secs := int((ae.RetryAfter + time.Second - 1) / time.Second)
+		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
+	}
+	return c.Status(ae.Status).JSON(ae.body())
+}

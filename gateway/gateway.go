@@ -1,0 +1,260 @@
+// Package gateway is imogate's HTTP front: a Fiber app serving the
+// OpenAI-compatible API (chat completions, completions, embeddings, models),
+// metering every paid call in Redis and answering it with an EIP-712 signed
+// receipt, plus receipt lookup, the admin API, health, readiness and
+// Prometheus metrics. All errors go through one handler that writes
+// OpenAI's error shape.
+package gateway
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net"
+	"sync"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/gofiber/fiber/v2"
+	"github.com/gofiber/fiber/v2/middleware/recover"
+	"github.com/gofiber/fiber/v2/middleware/requestid"
+	"github.com/prometheus/client_golang/prometheus"
+
+	"github.com/imogate/imogate/config"
+	"github.com/imogate/imogate/inference"
+	"github.com/imogate/imogate/metering"
+	"github.com/imogate/imogate/metering/redisstore"
+)
+
+// Model is a served model with its backend and price.
+type Model struct {
+	Name      string         // public name
+	Token     common.Address // ERC-7641 token (the receipt's model)
+	Upstream  string         // upstream model name
+	Backend   inference.Backend
+	Price     metering.Price
+	PerKEmbed int64 // wei per 1k embedding input tokens
+	MaxTokens int
+	Timeout   time.Duration
+	OwnedBy   string
+	Demo      bool
+}
+
+// Config is everything the gateway needs, built by main.
+type Config struct {
+	Models         []Model
+	Store          *redisstore.Store
+	Signer         *metering.Signer
+	Logger         *slog.Logger
+	Registry       *prometheus.Registry // metrics are registered here
+	JWTKeys        []config.JWTKey
+	AdminToken     string
+	MaxBodyBytes   int
+	ReservationTTL time.Duration // added to a model's timeout for a hold's lifetime
+	IdempotencyTTL time.Duration
+	Now            func() time.Time // nil = time.Now
+}
+
+// Validate reports every missing dependency at once.
+func (c *Config) Validate() error {
+	var errs []error
+	if len(c.Models) == 0 {
+		errs = append(errs, errors.New("no models"))
+	}
+	for _, m := range c.Models {
+		if m.Backend == nil {
+			errs = append(errs, fmt.Errorf("model %q has no backend", m.Name))
+		}
+		if m.MaxTokens < 1 {
+			errs = append(errs, fmt.Errorf("model %q: max tokens must be positive", m.Name))
+		}
+	}
+	if c.Store == nil {
+		errs = append(errs, errors.New("no store"))
+	}
+	if c.Signer == nil {
+		errs = append(errs, errors.New("no receipt signer"))
+	}
+	if c.Logger == nil {
+		errs = append(errs, errors.New("no logger"))
+	}
+	if c.Registry == nil {
+		errs = append(errs, errors.New("no metrics registry"))
+	}
+	if c.MaxBodyBytes <= 0 {
+		errs = append(errs, errors.New("max body bytes must be positive"))
+	}
+	return errors.Join(errs...)
+}
+
+// Server is the gateway.
+type Server struct {
+	app            *fiber.App
+	models         map[string]*Model
+	order          []string
+	store          *redisstore.Store
+	signer         *metering.Signer
+	log            *slog.Logger
+	jwt            *jwtVerifier
+	adminToken     string
+	maxBody        int
+	reservationTTL time.Duration
+	idemTTL        time.Duration
+	now            func() time.Time
+	metrics        *metrics
+
+	// baseCtx outlives requests: streams and commits run under it so a
+	// shutdown lets them finish. inflight counts paid calls under way.
+	baseCtx  context.Context
+	inflight sync.WaitGroup
+}
+
+// New builds the gateway app.
+func New(cfg Config) (*Server, error) {
+	if err := cfg.Validate(); err != nil {
+		return nil, fmt.Errorf("gateway config: %w", err)
+	}
+	now := cfg.Now
+	if now == nil {
+		now = time.Now
+	}
+	jv, err := newJWTVerifier(cfg.JWTKeys, now)
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{
+		models: map[string]*Model{}, store: cfg.Store, signer: cfg.Signer, log: cfg.Logger, jwt: jv,
+		adminToken: cfg.AdminToken, maxBody: cfg.MaxBodyBytes, reservationTTL: cfg.ReservationTTL,
+		idemTTL: cfg.IdempotencyTTL, now: now, baseCtx: context.Background(),
+	}
+	if s.idemTTL <= 0 {
+		s.idemTTL = 24 * time.Hour
+	}
+	if s.reservationTTL <= 0 {
+		s.reservationTTL = time.Minute
+	}
+	for i := range cfg.Models {
+		m := cfg.Models[i]
+		s.models[m.Name] = &m
+		s.order = append(s.order, m.Name)
+	}
+	s.metrics, err = newMetrics(cfg.Registry, s)
+	if err != nil {
+		return nil, err
+	}
+	s.app = fiber.New(fiber.Config{
+		AppName:               "imogate",
+		BodyLimit:             cfg.MaxBodyBytes,
+		ErrorHandler:          s.errorHandler,
+		DisableStartupMessage: true,
+		ReadTimeout:           5 * time.Minute,
+		IdleTimeout:           2 * time.Minute,
+		StreamRequestBody:     false,
+	})
+	s.routes()
+	return s, nil
+}
+
+// App returns the Fiber app (tests drive it with app.Test).
+func (s *Server) App() *fiber.App { return s.app }
+
+func (s *Server) routes() {
+	a := s.app
+	a.Use(recover.New())
+	a.Use(requestid.New(requestid.Config{Header: "X-Request-Id"}))
+	a.Use(s.observe)
+	a.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
+	a.Get("/readyz", s.ready)
+	a.Get("/metrics", s.metrics.handler())
+
+	v1 := a.Group("/v1", s.authenticate)
+	v1.Get("/models", s.listModels)
+	v1.Get("/models/:model", s.getModel)
+	v1.Post("/chat/completions", s.paid(inference.ChatCompletions))
+	v1.Post("/completions", s.paid(inference.Completions))
+	v1.Post("/embeddings", s.paid(inference.Embeddings))
+	v1.Get("/receipts/:id", s.getReceipt)
+
+	adm := a.Group("/admin", s.authenticate, requireRole(RoleAdmin))
+	adm.Post("/keys", s.createKey)
+	adm.Get("/keys", s.listKeys)
+	adm.Delete("/keys/:id", s.revokeKey)
+	adm.Post("/accounts/:account/credit", s.credit)
+	adm.Get("/accounts/:account/balance", s.balance)
+}
+
+func (s *Server) ready(c *fiber.Ctx) error {
+	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
+	defer cancel()
+	if err := s.store.Client().Ping(ctx).Err(); err != nil {
+		s.log.Warn("not ready: redis unreachable", "err", err)
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "redis": "unreachable"})
+	}
+	return c.JSON(fiber.Map{"status": "ready", "redis": "ok"})
+}
+
+func requestID(c *fiber.Ctx) string {
+	if v, ok := c.Locals(requestid.ConfigDefault.ContextKey).(string); ok {
+		return v
+	}
+	return ""
+}
+
+// Serve accepts connections on ln until Shutdown.
+func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+
+// Shutdown stops accepting connections, waits for in-flight calls (streams
+// included) to finish and commit their receipts, then returns. ctx bounds the
+// wait.
+func (s *Server) Shutdown(ctx context.Context) error {
+	err := s.app.ShutdownWithContext(ctx)
+	done := make(chan struct{})
+	go func() { s.inflight.Wait(); close(done) }()
+	select {
+	case <-done:
+	case <-ctx.Done():
+		return errors.Join(err, fmt.Errorf("in-flight calls still running: %w", ctx.Err()))
+	}
+	return err
+}
+
+// RunSweeper releases expired reservations of every model every interval
+// until ctx ends. A crash between reserve and commit therefore never holds
+// credit longer than the reservation's lifetime plus one interval.
+func (s *Server) RunSweeper(ctx context.Context, interval time.Duration) {
+	t := time.NewTicker(interval)
+	defer t.Stop()
+	for {
+		s.SweepOnce(ctx)
+		select {
+		case <-ctx.Done():
+			return
+		case <-t.C:
+		}
+	}
+}
+
+// SweepOnce runs one sweep over every model's token.
+func (s *Server) SweepOnce(ctx context.Context) {
+	seen := map[common.Address]bool{}
+	for _, name := range s.order {
+		tok := s.models[name].Token
+		if seen[tok] {
+			continue
+		}
+		seen[tok] = true
+		n, err := s.store.Sweep(ctx, tok)
+		if err != nil {
+			s.log.Warn("sweep failed", "model", name, "err", err)
+			continue
+		}
+		if n > 0 {
+			s.log.Info("released expired reservations", "model", name, "count", n)
+			s.metrics.swept.Add(float64(n))
+		}
+	}
+}
+
+func weiString(v int64) string { return big.NewInt(v).String() }

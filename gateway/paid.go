@@ -1,0 +1,388 @@
+package gateway
+
+import (
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/imogate/imogate/inference"
+	"github.com/imogate/imogate/metering"
+)
+
+// HTTP headers carrying receipts (DESIGN.md).
+const (
+	HeaderReceipt   = "Imogate-Receipt"
+	HeaderReceiptID = "Imogate-Receipt-Id"
+	HeaderIdemKey   = "Idempotency-Key"
+	HeaderReplayed  = "Idempotent-Replayed"
+)
+
+// maxN bounds "n" (choices per call), which multiplies the held amount.
+const maxN = 8
+
+// call is one parsed paid request.
+type call struct {
+	endpoint  inference.Endpoint
+	model     *Model
+	body      []byte // exactly the bytes received
+	fields    map[string]json.RawMessage
+	stream    bool
+	maxTokens int
+	n         int
+}
+
+// parseCall validates an OpenAI request body. Every problem is a 400 in
+// OpenAI's shape naming the offending field; nothing has been charged yet.
+func (s *Server) parseCall(ep inference.Endpoint, body []byte) (*call, error) {
+	var fields map[string]json.RawMessage
+	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
+		return nil, badRequest("", "the request body is not a JSON object")
+	}
+	c := &call{endpoint: ep, body: body, fields: fields, n: 1}
+	var name string
+	if err := json.Unmarshal(fields["model"], &name); err != nil || name == "" {
+		return nil, badRequest("model", "\"model\" is required and must be a string")
+	}
+	m, ok := s.models[name]
+	if !ok {
+		e := apiErr(http.StatusNotFound, "invalid_request_error", "model_not_found", "the model %q does not exist; GET /v1/models lists the models served", name)
+		e.Param = "model"
+		return nil, e
+	}
+	c.model = m
+	switch ep {
+	case inference.ChatCompletions:
+		var msgs []map[string]json.RawMessage
+		if err := json.Unmarshal(fields["messages"], &msgs); err != nil || len(msgs) == 0 {
+			return nil, badRequest("messages", "\"messages\" must be a non-empty array of message objects")
+		}
+		for i, msg := range msgs {
+			var role string
+			if err := json.Unmarshal(msg["role"], &role); err != nil || role == "" {
+				return nil, badRequest(fmt.Sprintf("messages[%d].role", i), "each message needs a string \"role\"")
+			}
+		}
+	case inference.Completions:
+		if len(fields["prompt"]) == 0 || bytes.Equal(fields["prompt"], []byte("null")) {
+			return nil, badRequest("prompt", "\"prompt\" is required")
+		}
+	case inference.Embeddings:
+		if len(fields["input"]) == 0 || bytes.Equal(fields["input"], []byte("null")) {
+			return nil, badRequest("input", "\"input\" is required")
+		}
+	}
+	if raw, ok := fields["stream"]; ok && !bytes.Equal(raw, []byte("null")) {
+		if err := json.Unmarshal(raw, &c.stream); err != nil {
+			return nil, badRequest("stream", "\"stream\" must be a boolean")
+		}
+	}
+	if c.stream && ep == inference.Embeddings {
+		return nil, badRequest("stream", "embeddings cannot stream")
+	}
+	if raw, ok := fields["n"]; ok && !bytes.Equal(raw, []byte("null")) {
+		if err := json.Unmarshal(raw, &c.n); err != nil || c.n < 1 || c.n > maxN {
+			return nil, badRequest("n", "\"n\" must be an integer from 1 to %d", maxN)
+		}
+		if c.stream && c.n != 1 {
+			return nil, badRequest("n", "streaming supports only n = 1")
+		}
+	}
+	c.maxTokens = m.MaxTokens
+	for _, f := range []string{"max_tokens", "max_completion_tokens"} {
+		raw, ok := fields[f]
+		if !ok || bytes.Equal(raw, []byte("null")) {
+			continue
+		}
+		var v int
+		if err := json.Unmarshal(raw, &v); err != nil || v < 1 {
+			return nil, badRequest(f, "%q must be a positive integer", f)
+		}
+		c.maxTokens = min(v, c.maxTokens)
+	}
+	if ep == inference.Embeddings {
+		c.maxTokens = 0
+	}
+	return c, nil
+}
+
+// maxFee is the most the call can cost: the per-request price, every body
+// byte as a prompt token (an upper bound for byte-level tokenizers) and
+// n × max_tokens completion tokens.
+func (c *call) maxFee() (int64, bool) {
+	p := c.model.Price
+	prompt := uint64(len(c.body))
+	if c.endpoint == inference.Embeddings {
+		p.Per1KPrompt = c.model.PerKEmbed
+	}
+	return p.Fee(prompt, uint64(c.n*c.maxTokens))
+}
+
+// fee is what the call costs for the usage reported, never more than held.
+func (c *call) fee(u inference.Usage, held int64) int64 {
+	p := c.model.Price
+	if c.endpoint == inference.Embeddings {
+		p.Per1KPrompt = c.model.PerKEmbed
+	}
+	f, ok := p.Fee(uint64(u.PromptTokens), uint64(u.CompletionTokens))
+	if !ok || f > held {
+		return held
+	}
+	return f
+}
+
+// upstreamBody rewrites the request for the upstream: its model name, the
+// capped max_tokens and, for streams, stream_options.include_usage.
+func (c *call) upstreamBody() ([]byte, error) {
+	out := make(map[string]json.RawMessage, len(c.fields)+2)
+	for k, v := range c.fields {
+		out[k] = v
+	}
+	out["model"], _ = json.Marshal(c.model.Upstream)
+	if c.endpoint != inference.Embeddings {
+		if _, ok := c.fields["max_completion_tokens"]; ok && c.endpoint == inference.ChatCompletions {
+			out["max_completion_tokens"], _ = json.Marshal(c.maxTokens)
+			delete(out, "max_tokens")
+		} else {
+			out["max_tokens"], _ = json.Marshal(c.maxTokens)
+		}
+	}
+	if c.stream {
+		opts := map[string]json.RawMessage{}
+		if raw, ok := c.fields["stream_options"]; ok && !bytes.Equal(raw, []byte("null")) {
+			if err := json.Unmarshal(raw, &opts); err != nil {
+				return nil, badRequest("stream_options", "\"stream_options\" must be an object")
+			}
+		}
+		opts["include_usage"] = json.RawMessage("true")
+		out["stream_options"], _ = json.Marshal(opts)
+	}
+	return json.Marshal(out)
+}
+
+// rewriteModel sets a response object's "model" to the public name.
+func rewriteModel(body []byte, name string) []byte {
+	var obj map[string]json.RawMessage
+	if err := json.Unmarshal(body, &obj); err != nil {
+		return body
+	}
+	if _, ok := obj["model"]; !ok {
+		return body
+	}
+	obj["model"], _ = json.Marshal(name)
+	b, err := json.Marshal(obj)
+	if err != nil {
+		return body
+	}
+	return b
+}
+
+func newReceiptID() common.Hash {
+	var h common.Hash
+	if _, err := rand.Read(h[:]); err != nil {
+		panic(fmt.Sprintf("crypto/rand failed: %v", err)) // the OS entropy source is gone; nothing is safe
+	}
+	return h
+}
+
+// paid returns the handler of a metered endpoint. The order of steps is the
+// metering contract: validate (free) → rate limit → reserve the maximum
+// cost → call upstream → on failure release (no charge, no receipt) → on
+// success commit the actual cost and the receipt atomically → sign.
+func (s *Server) paid(ep inference.Endpoint) fiber.Handler {
+	return func(c *fiber.Ctx) error {
+		p := principalOf(c)
+		body := bytes.Clone(c.Body()) // fasthttp reuses the buffer after the handler
+		call, err := s.parseCall(ep, body)
+		if err != nil {
+			return err
+		}
+		if !p.Allows(call.model.Name) {
+			e := apiErr(http.StatusForbidden, "invalid_request_error", "model_not_allowed", "your credentials may not use the model %q", call.model.Name)
+			e.Param = "model"
+			return e
+		}
+		idemKey := c.Get(HeaderIdemKey)
+		if len(idemKey) > 255 {
+			return badRequest("", "the Idempotency-Key header is longer than 255 characters")
+		}
+		ctx := c.UserContext()
+		if ok, wait, err := s.store.RateLimit(ctx, p.Account, p.RPM, p.TPM); err != nil {
+			return err
+		} else if !ok {
+			return &APIError{Status: http.StatusTooManyRequests, Type: "rate_limit_error", Code: "rate_limit_exceeded",
+				Message: "rate limit reached for your key; retry after the time in Retry-After", RetryAfter: wait}
+		}
+		upBody, err := call.upstreamBody()
+		if err != nil {
+			return err
+		}
+		maxFee, ok := call.maxFee()
+		if !ok {
+			return badRequest("", "this request could cost more than the gateway can hold for one call")
+		}
+		rid := newReceiptID()
+		res, replay, err := s.store.Reserve(ctx, metering.ReserveRequest{
+			Token: call.model.Token, Account: p.Account, ReceiptID: rid, Amount: maxFee,
+			TTL:            call.model.Timeout + s.reservationTTL,
+			IdempotencyKey: idemKey, BodyHash: crypto.Keccak256Hash(body), IdempotencyTTL: s.idemTTL,
+		})
+		if err != nil {
+			return err
+		}
+		if replay != nil {
+			return s.writeReplay(c, call, replay)
+		}
+		s.inflight.Add(1)
+		held := &heldCall{s: s, call: call, res: res, principal: p, upBody: upBody, requestHash: crypto.Keccak256Hash(body)}
+		if call.stream {
+			return s.stream(c, held) // the stream writer calls inflight.Done
+		}
+		defer s.inflight.Done()
+		return s.complete(c, held)
+	}
+}
+
+// heldCall is a call whose maximum cost is reserved.
+type heldCall struct {
+	s           *Server
+	call        *call
+	res         *metering.Reservation
+	principal   *Principal
+	upBody      []byte
+	requestHash common.Hash
+}
+
+// release gives the whole hold back after a failed call. It runs under the
+// server's base context so a client that went away cannot stop it.
+func (h *heldCall) release() {
+	ctx, cancel := context.WithTimeout(h.s.baseCtx, 10*time.Second)
+	defer cancel()
+	if err := h.s.store.Release(ctx, h.res); err != nil {
+		// The sweeper releases it when the hold expires.
+		h.s.log.Error("release failed; the sweeper will release the hold when it expires", "receipt_id", h.res.ReceiptID.Hex(), "err", err)
+	}
+}
+
+// commit charges the call and records, signs and stores its receipt.
+func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *metering.Replay) (metering.SignedReceipt, error) {
+	s := h.s
+	ctx, cancel := context.WithTimeout(s.baseCtx, 10*time.Second)
+	defer cancel()
+	now := s.now()
+	fee := h.call.fee(u, h.res.Amount)
+	r, err := s.store.Commit(ctx, metering.CommitRequest{
+		Reservation: *h.res,
+		ModelName:   h.call.model.Name,
+		Receipt: metering.Receipt{
+			Payer: metering.PayerOf(h.principal.Account), Timestamp: uint64(now.UnixMilli()),
+			PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens, Fee: big.NewInt(fee),
+			RequestHash: h.requestHash, ResponseHash: responseHash,
+		},
+		Hour:     now.Unix() / 3600,
+		Response: replay,
+	})
+	if err != nil {
+		return metering.SignedReceipt{}, err
+	}
+	sig, err := s.signer.Sign(&r)
+	if err != nil {
+		return metering.SignedReceipt{}, err
+	}
+	if err := s.store.SetSignature(ctx, r.Model, r.Seq, sig); err != nil {
+		// The receipt and charge are committed; the signature is deterministic
+		// and is recomputed when the receipt is read.
+		s.log.Warn("storing signature failed", "receipt_id", r.ID.Hex(), "err", err)
+	}
+	if err := s.store.CountTokens(ctx, h.principal.Account, int64(u.PromptTokens)+int64(u.CompletionTokens)); err != nil {
+		s.log.Warn("token rate counter not updated", "err", err)
+	}
+	s.metrics.fees.WithLabelValues(h.call.model.Name).Add(float64(fee))
+	s.metrics.receipts.WithLabelValues(h.call.model.Name).Inc()
+	return metering.SignedReceipt{Receipt: r, Signature: sig, Signer: s.signer.Address(), Domain: s.signer.Domain()}, nil
+}
+
+// complete serves a non-streaming call.
+func (s *Server) complete(c *fiber.Ctx, h *heldCall) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), h.call.model.Timeout)
+	defer cancel()
+	start := time.Now()
+	resp, err := h.call.model.Backend.Complete(ctx, inference.Request{Endpoint: h.call.endpoint, Body: h.upBody})
+	up := time.Since(start)
+	c.Locals(upstreamTimeKey, up)
+	s.metrics.upstream.WithLabelValues(h.call.model.Name).Observe(up.Seconds())
+	if err != nil {
+		h.release()
+		return err
+	}
+	out := rewriteModel(resp.Body, h.call.model.Name)
+	var replay *metering.Replay
+	if h.res.IdempotencyKey != "" {
+		replay = &metering.Replay{Status: http.StatusOK, ContentType: fiber.MIMEApplicationJSON, Body: out}
+	}
+	rc, err := h.commit(resp.Usage, crypto.Keccak256Hash(out), replay)
+	if err != nil {
+		if errors.Is(err, metering.ErrNoReservation) {
+			// The hold expired and was released before the call finished: the
+			// call is not charged, so its answer is not delivered either.
+			return apiErr(http.StatusGatewayTimeout, "api_error", "reservation_expired", "the call outlived its credit hold; you were not charged")
+		}
+		return err
+	}
+	hv, err := rc.HeaderValue()
+	if err != nil {
+		return err
+	}
+	if h.res.IdempotencyKey != "" {
+		s.storeReplayReceipt(h, rc, nil)
+	}
+	c.Set(HeaderReceiptID, rc.ID.Hex())
+	c.Set(HeaderReceipt, hv)
+	c.Set(fiber.HeaderContentType, fiber.MIMEApplicationJSON)
+	return c.Status(http.StatusOK).Send(out)
+}
+
+// storeReplayReceipt adds the signed receipt (and, for streams, the full
+// body) to the idempotency record, so a retry gets exactly what was sent.
+func (s *Server) storeReplayReceipt(h *heldCall, rc metering.SignedReceipt, fullBody []byte) {
+	ctx, cancel := context.WithTimeout(s.baseCtx, 5*time.Second)
+	defer cancel()
+	js, err := rc.MarshalJSON()
+	if err != nil {
+		return
+	}
+	if err := s.store.CompleteReplay(ctx, h.res, js, fullBody); err != nil {
+		s.log.Warn("idempotency record not completed; a retry will rebuild the receipt from the log", "err", err)
+	}
+}
+
+// writeReplay answers a repeated Idempotency-Key with the stored response.
+func (s *Server) writeReplay(c *fiber.Ctx, call *call, r *metering.Replay) error {
+	c.Set(HeaderReplayed, "true")
+	if len(r.Receipt) == 0 {
+		js, err := s.replayReceipt(c.UserContext(), call.model, r.ReceiptID)
+		if err != nil {
+			return err
+		}
+		r.Receipt = js
+	}
+	var rc metering.SignedReceipt
+	if err := json.Unmarshal(r.Receipt, &rc); err == nil {
+		c.Set(HeaderReceiptID, rc.ID.Hex())
+		if hv, err := rc.HeaderValue(); err == nil && !strings.HasPrefix(r.ContentType, "text/event-stream") {
+			c.Set(HeaderReceipt, hv)
+		}
+	}
+	c.Set(fiber.HeaderContentType, r.ContentType)
+	return c.Status(r.Status).Send(r.Body)
+}

@@ -1,0 +1,157 @@
+package gateway
+
+import (
+	"context"
+	"encoding/json"
+	"errors"
+	"net/http"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/imogate/imogate/metering"
+	"github.com/imogate/imogate/metering/redisstore"
+)
+
+// modelObject is OpenAI's model object, with imogate's additions.
+type modelObject struct {
+	ID      string `json:"id"`
+	Object  string `json:"object"`
+	Created int64  `json:"created"`
+	OwnedBy string `json:"owned_by"`
+	Imogate struct {
+		Token               string `json:"token"`
+		Demo                bool   `json:"demo"`
+		MaxTokens           int    `json:"max_tokens"`
+		PricePerRequestWei  string `json:"price_per_request_wei"`
+		PricePer1KPromptWei string `json:"price_per_1k_prompt_wei"`
+		PricePer1KComplWei  string `json:"price_per_1k_completion_wei"`
+		PricePer1KEmbedWei  string `json:"price_per_1k_embedding_wei"`
+		SettlementContract  string `json:"settlement_contract"`
+		ReceiptSigner       string `json:"receipt_signer"`
+		ChainID             string `json:"chain_id"`
+	} `json:"imogate"`
+}
+
+func (s *Server) modelObject(m *Model) modelObject {
+	o := modelObject{ID: m.Name, Object: "model", OwnedBy: m.OwnedBy}
+	if m.Demo {
+		o.OwnedBy = "imogate-demo"
+	}
+	o.Imogate.Token = m.Token.Hex()
+	o.Imogate.Demo = m.Demo
+	o.Imogate.MaxTokens = m.MaxTokens
+	o.Imogate.PricePerRequestWei = weiString(m.Price.PerRequest)
+	o.Imogate.PricePer1KPromptWei = weiString(m.Price.Per1KPrompt)
+	o.Imogate.PricePer1KComplWei = weiString(m.Price.Per1KCompletion)
+	o.Imogate.PricePer1KEmbedWei = weiString(m.PerKEmbed)
+	d := s.signer.Domain()
+	o.Imogate.SettlementContract = d.VerifyingContract.Hex()
+	o.Imogate.ReceiptSigner = s.signer.Address().Hex()
+	o.Imogate.ChainID = d.ChainID.String()
+	return o
+}
+
+func (s *Server) listModels(c *fiber.Ctx) error {
+	p := principalOf(c)
+	data := []modelObject{}
+	for _, name := range s.order {
+		if p.Allows(name) || p.Role == RoleAuditor {
+			data = append(data, s.modelObject(s.models[name]))
+		}
+	}
+	return c.JSON(fiber.Map{"object": "list", "data": data})
+}
+
+func (s *Server) getModel(c *fiber.Ctx) error {
+	m, ok := s.models[c.Params("model")]
+	if !ok {
+		return apiErr(http.StatusNotFound, "invalid_request_error", "model_not_found", "no such model")
+	}
+	return c.JSON(s.modelObject(m))
+}
+
+// getReceipt returns a receipt to the account that paid it, an owner of its
+// model, an auditor or an admin.
+func (s *Server) getReceipt(c *fiber.Ctx) error {
+	b, err := hexutil.Decode(c.Params("id"))
+	if err != nil || len(b) != 32 {
+		return badRequest("id", "a receipt id is 0x followed by 64 hex digits")
+	}
+	id := common.BytesToHash(b)
+	p := principalOf(c)
+	lr, m, err := s.findReceipt(c.UserContext(), id)
+	if err != nil {
+		return err
+	}
+	allowed := false
+	switch p.Role {
+	case RoleAuditor, RoleAdmin:
+		allowed = true
+	case RoleOwner:
+		allowed = p.Allows(m.Name)
+	default:
+		allowed = lr.Account == p.Account
+	}
+	if !allowed {
+		// Not 403: do not reveal that someone else's receipt exists.
+		return apiErr(http.StatusNotFound, "invalid_request_error", "receipt_not_found", "no receipt with this id is visible to you")
+	}
+	rc, err := s.signed(c.UserContext(), lr)
+	if err != nil {
+		return err
+	}
+	return c.JSON(rc)
+}
+
+// findReceipt looks the id up in each model's log (models are few).
+func (s *Server) findReceipt(ctx context.Context, id common.Hash) (redisstore.LoggedReceipt, *Model, error) {
+	seen := map[common.Address]bool{}
+	for _, name := range s.order {
+		m := s.models[name]
+		if seen[m.Token] {
+			continue
+		}
+		seen[m.Token] = true
+		lr, err := s.store.ReceiptByID(ctx, m.Token, id)
+		if errors.Is(err, metering.ErrNotFound) {
+			continue
+		}
+		if err != nil {
+			return lr, nil, err
+		}
+		if mm, ok := s.models[lr.ModelName]; ok {
+			m = mm
+		}
+		return lr, m, nil
+	}
+	return redisstore.LoggedReceipt{}, nil, apiErr(http.StatusNotFound, "invalid_request_error", "receipt_not_found", "no receipt with this id is visible to you")
+}
+
+// signed returns a logged receipt with its signature, signing it again if
+// the signature was never stored (signatures are deterministic).
+func (s *Server) signed(ctx context.Context, lr redisstore.LoggedReceipt) (metering.SignedReceipt, error) {
+	sig := lr.Signature
+	if len(sig) != 65 {
+		var err error
+		if sig, err = s.signer.Sign(&lr.Receipt); err != nil {
+			return metering.SignedReceipt{}, err
+		}
+		_ = s.store.SetSignature(ctx, lr.Model, lr.Seq, sig)
+	}
+	return metering.SignedReceipt{Receipt: lr.Receipt, Signature: sig, Signer: s.signer.Address(), Domain: s.signer.Domain()}, nil
+}
+
+// replayReceipt rebuilds the receipt of a replay whose record lacks it.
+func (s *Server) replayReceipt(ctx context.Context, m *Model, id common.Hash) ([]byte, error) {
+	lr, err := s.store.ReceiptByID(ctx, m.Token, id)
+	if err != nil {
+		return nil, err
+	}
+	rc, err := s.signed(ctx, lr)
+	if err != nil {
+		return nil, err
+	}
+	return json.Marshal(rc)
+}

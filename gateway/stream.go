@@ -1,0 +1,180 @@
+package gateway
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net/http"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/gofiber/fiber/v2"
+
+	"github.com/imogate/imogate/inference"
+	"github.com/imogate/imogate/metering"
+)
+
+// stream serves a streaming call as server-sent events.
+//
+// Billing policy: the call is charged for what the upstream generated. If
+// the client disconnects mid-stream, the upstream call is cancelled at the
+// next event and the call is charged the per-request price plus the tokens
+// generated up to then (as the upstream reported them, or counted by
+// imogate's tokenizer when it reported none); the receipt is committed and
+// can be fetched with GET /v1/receipts/{Imogate-Receipt-Id}. If the upstream
+// fails mid-stream, the hold is released: no charge, no receipt, and the
+// client gets an error event.
+//
+// Every upstream event is passed through (with the public model name) except
+// usage-only chunks; the stream ends with one usage chunk that carries the
+// signed receipt as an extra "receipt" field, then "data: [DONE]". The
+// receipt's responseHash is keccak256 of every byte sent before that chunk.
+func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
+	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), h.call.model.Timeout)
+	start := time.Now()
+	st, err := h.call.model.Backend.Stream(ctx, inference.Request{Endpoint: h.call.endpoint, Body: h.upBody})
+	if err != nil {
+		cancel()
+		h.release()
+		s.inflight.Done()
+		return err
+	}
+	c.Set(fiber.HeaderContentType, "text/event-stream; charset=utf-8")
+	c.Set(fiber.HeaderCacheControl, "no-cache")
+	c.Set("X-Accel-Buffering", "no")
+	c.Set(HeaderReceiptID, h.res.ReceiptID.Hex())
+	c.Status(http.StatusOK)
+	name := h.call.model.Name
+	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
+		defer s.inflight.Done()
+		defer func() {
+			if v := recover(); v != nil {
+				s.log.Error("panic in stream writer", "receipt_id", h.res.ReceiptID.Hex(), "panic", fmt.Sprint(v))
+			}
+		}()
+		defer cancel()
+		defer st.Close()
+		hasher := crypto.NewKeccakState()
+		var sent *bytes.Buffer
+		if h.res.IdempotencyKey != "" {
+			sent = new(bytes.Buffer)
+		}
+		hashing := true // until the receipt chunk: the receipt covers what came before it
+		write := func(parts ...[]byte) error {
+			for _, p := range parts {
+				w.Write(p)
+				if hashing {
+					hasher.Write(p)
+				}
+				if sent != nil {
+					sent.Write(p)
+				}
+			}
+			return w.Flush()
+		}
+		var usageChunk []byte
+		disconnected := false
+		for {
+			ev, err := st.Next()
+			if errors.Is(err, io.EOF) {
+				break
+			}
+			if err != nil {
+				h.release()
+				s.log.Warn("upstream failed mid-stream; call not charged", "receipt_id", h.res.ReceiptID.Hex(), "err", err)
+				ae := toAPIError(err)
+				eb, _ := json.Marshal(ae.body())
+				_ = write([]byte("data: "), eb, []byte("\n\ndata: [DONE]\n\n"))
+				return
+			}
+			data := rewriteModel(ev.Data, name)
+			if usageOnly(ev.Data) {
+				usageChunk = data
+				continue
+			}
+			if err := write([]byte("data: "), data, []byte("\n\n")); err != nil {
+				disconnected = true
+				break
+			}
+		}
+		st.Close() // stop the upstream now if the client went away
+		up := time.Since(start)
+		s.metrics.upstream.WithLabelValues(name).Observe(up.Seconds())
+		u := st.Usage()
+		var responseHash common.Hash
+		hasher.Read(responseHash[:])
+		hashing = false
+		var replay *metering.Replay
+		if sent != nil {
+			replay = &metering.Replay{Status: http.StatusOK, ContentType: "text/event-stream; charset=utf-8", Body: sent.Bytes()}
+		}
+		rc, err := h.commit(u, responseHash, replay)
+		if err != nil {
+			s.log.Error("commit of streamed call failed; call not charged", "receipt_id", h.res.ReceiptID.Hex(), "err", err)
+			if !disconnected {
+				eb, _ := json.Marshal(toAPIError(err).body())
+				_ = write([]byte("data: "), eb, []byte("\n\ndata: [DONE]\n\n"))
+			}
+			return
+		}
+		if disconnected {
+			s.log.Info("client disconnected mid-stream; charged what was generated", "receipt_id", rc.ID.Hex(),
+				"completion_tokens", u.CompletionTokens, "fee_wei", rc.Fee.String())
+			return
+		}
+		final, err := receiptChunk(usageChunk, name, u, rc)
+		if err != nil {
+			s.log.Error("build receipt chunk", "err", err)
+			return
+		}
+		if err := write([]byte("data: "), final, []byte("\n\ndata: [DONE]\n\n")); err != nil {
+			s.log.Info("client left before the receipt chunk; receipt kept", "receipt_id", rc.ID.Hex())
+		}
+		if sent != nil {
+			s.storeReplayReceipt(h, rc, sent.Bytes())
+		}
+	})
+	return nil
+}
+
+// usageOnly reports whether a chunk is a usage chunk with no choices.
+func usageOnly(data []byte) bool {
+	var v struct {
+		Choices []json.RawMessage `json:"choices"`
+		Usage   json.RawMessage   `json:"usage"`
+	}
+	if json.Unmarshal(data, &v) != nil {
+		return false
+	}
+	return len(v.Choices) == 0 && len(v.Usage) > 0 && !bytes.Equal(v.Usage, []byte("null"))
+}
+
+// receiptChunk is the stream's final chunk: the upstream's usage chunk (or
+// one made in its shape) with the usage billed and the signed receipt.
+func receiptChunk(usageChunk []byte, model string, u inference.Usage, rc metering.SignedReceipt) ([]byte, error) {
+	obj := map[string]any{}
+	if usageChunk != nil {
+		var raw map[string]json.RawMessage
+		if err := json.Unmarshal(usageChunk, &raw); err == nil {
+			for k, v := range raw {
+				obj[k] = v
+			}
+		}
+	}
+	if _, ok := obj["object"]; !ok {
+		obj["object"] = "chat.completion.chunk"
+		obj["id"] = "imogate-" + rc.ID.Hex()[2:18]
+		obj["created"] = rc.Timestamp / 1000
+	}
+	obj["model"] = model
+	obj["choices"] = []any{}
+	obj["usage"] = map[string]uint32{"prompt_tokens": u.PromptTokens, "completion_tokens": u.CompletionTokens,
+		"total_tokens": u.PromptTokens + u.CompletionTokens}
+	obj["receipt"] = rc
+	return json.Marshal(obj)
+}

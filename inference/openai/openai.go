@@ -1,0 +1,256 @@
+// Package openai is the inference backend for any OpenAI-compatible upstream
+// server (vLLM, Ollama, llama.cpp server, TGI, hosted APIs). It pools
+// connections, bounds every call with a timeout, passes streams through
+// event by event, and reads usage from every terminal-chunk shape.
+package openai
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"strings"
+	"time"
+
+	"github.com/imogate/imogate/inference"
+)
+
+// Config configures one upstream.
+type Config struct {
+	// BaseURL includes the API version path, e.g. http://127.0.0.1:8000/v1.
+	BaseURL string
+	// APIKey is sent as a bearer token when set. Never logged.
+	APIKey string
+	// Timeout bounds a whole call, streams included.
+	Timeout time.Duration
+	// Client is the HTTP client; nil means a pooled client made for this backend.
+	Client *http.Client
+}
+
+// Backend calls one OpenAI-compatible upstream.
+type Backend struct {
+	base    string
+	apiKey  string
+	timeout time.Duration
+	client  *http.Client
+}
+
+var _ inference.Backend = (*Backend)(nil)
+
+// New returns a backend for cfg.
+func New(cfg Config) *Backend {
+	c := cfg.Client
+	if c == nil {
+		c = &http.Client{Transport: &http.Transport{
+			Proxy:                 http.ProxyFromEnvironment,
+			DialContext:           (&net.Dialer{Timeout: 10 * time.Second, KeepAlive: 30 * time.Second}).DialContext,
+			MaxIdleConns:          1024,
+			MaxIdleConnsPerHost:   512,
+			IdleConnTimeout:       90 * time.Second,
+			ResponseHeaderTimeout: cfg.Timeout,
+			ForceAttemptHTTP2:     true,
+		}}
+	}
+	return &Backend{base: strings.TrimRight(cfg.BaseURL, "/"), apiKey: cfg.APIKey, timeout: cfg.Timeout, client: c}
+}
+
+func (b *Backend) do(ctx context.Context, req inference.Request, stream bool) (*http.Response, context.CancelFunc, error) {
+	ctx, cancel := context.WithTimeout(ctx, b.timeout)
+	hr, err := http.NewRequestWithContext(ctx, http.MethodPost, b.base+"/"+string(req.Endpoint), bytes.NewReader(req.Body))
+	if err != nil {
+		cancel()
+		return nil, nil, fmt.Errorf("build upstream request: %w", err)
+	}
+	hr.Header.Set("Content-Type", "application/json")
+	if stream {
+		hr.Header.Set("Accept", "text/event-stream")
+	}
+	if b.apiKey != "" {
+		hr.Header.Set("Authorization", "Bearer "+b.apiKey)
+	}
+	resp, err := b.client.Do(hr)
+	if err != nil {
+		cancel()
+		return nil, nil, classify(ctx, err)
+	}
+	if resp.StatusCode/100 != 2 {
+		defer cancel()
+		defer resp.Body.Close()
+		body, _ := io.ReadAll(io.LimitReader(resp.Body, 64<<10))
+		return nil, nil, &inference.UpstreamError{Status: resp.StatusCode, Message: errorMessage(body)}
+	}
+	return resp, cancel, nil
+}
+
+func classify(ctx context.Context, err error) error {
+	if errors.Is(ctx.Err(), context.DeadlineExceeded) || errors.Is(err, context.DeadlineExceeded) {
+		return fmt.Errorf("%w: %v", inference.ErrTimeout, err)
+	}
+	var ne net.Error
+	if errors.As(err, &ne) && ne.Timeout() {
+		return fmt.Errorf("%w: %v", inference.ErrTimeout, err)
+	}
+	return fmt.Errorf("call upstream: %w", err)
+}
+
+func errorMessage(body []byte) string {
+	var e struct {
+		Error struct {
+			Message string `json:"message"`
+		} `json:"error"`
+	}
+	if json.Unmarshal(body, &e) == nil && e.Error.Message != "" {
+		return e.Error.Message
+	}
+	return "the upstream model server returned an error"
+}
+
+// Complete implements inference.Backend.
+func (b *Backend) Complete(ctx context.Context, req inference.Request) (*inference.Response, error) {
+	resp, cancel, err := b.do(ctx, req, false)
+	if err != nil {
+		return nil, err
+	}
+	defer cancel()
+	defer resp.Body.Close()
+	body, err := io.ReadAll(resp.Body)
+	if err != nil {
+		return nil, classify(ctx, err)
+	}
+	if !json.Valid(body) {
+		return nil, &inference.UpstreamError{Status: http.StatusBadGateway, Message: "the upstream answered with invalid JSON"}
+	}
+	u, ok := inference.ParseUsage(body)
+	if !ok {
+		u = estimate(req.Body, body)
+	}
+	return &inference.Response{Body: body, Usage: u}, nil
+}
+
+// estimate counts tokens with the simple tokenizer when the upstream reports
+// no usage: the request's text as prompt, the response's text as completion.
+func estimate(reqBody, respBody []byte) inference.Usage {
+	return inference.Usage{
+		PromptTokens:     uint32(inference.CountTokens(string(reqBody))),
+		CompletionTokens: uint32(inference.CountTokens(generatedText(respBody))),
+	}
+}
+
+// generatedText extracts the generated text of a response or chunk.
+func generatedText(b []byte) string {
+	var v struct {
+		Choices []struct {
+			Text    string `json:"text"`
+			Message struct {
+				Content string `json:"content"`
+			} `json:"message"`
+			Delta struct {
+				Content string `json:"content"`
+			} `json:"delta"`
+		} `json:"choices"`
+	}
+	if json.Unmarshal(b, &v) != nil {
+		return ""
+	}
+	var sb strings.Builder
+	for _, c := range v.Choices {
+		sb.WriteString(c.Text)
+		sb.WriteString(c.Message.Content)
+		sb.WriteString(c.Delta.Content)
+	}
+	return sb.String()
+}
+
+// Stream implements inference.Backend.
+func (b *Backend) Stream(ctx context.Context, req inference.Request) (inference.Stream, error) {
+	resp, cancel, err := b.do(ctx, req, true)
+	if err != nil {
+		return nil, err
+	}
+	return &stream{
+		ctx: ctx, cancel: cancel, body: resp.Body, r: bufio.NewReaderSize(resp.Body, 32<<10),
+		promptEstimate: uint32(inference.CountTokens(string(req.Body))),
+	}, nil
+}
+
+type stream struct {
+	ctx            context.Context
+	cancel         context.CancelFunc
+	body           io.ReadCloser
+	r              *bufio.Reader
+	usage          inference.Usage
+	generated      int
+	promptEstimate uint32
+	done           bool
+}
+
+// Next reads the next SSE data event, joining multi-line data fields.
+func (s *stream) Next() (inference.Event, error) {
+	if s.done {
+		return inference.Event{}, io.EOF
+	}
+	var data []byte
+	for {
+		line, err := s.r.ReadSlice('\n')
+		if err != nil && !(errors.Is(err, io.EOF) && len(line) > 0) {
+			if errors.Is(err, bufio.ErrBufferFull) {
+				return inference.Event{}, errors.New("upstream SSE line too long")
+			}
+			if errors.Is(err, io.EOF) {
+				s.done = true
+				if len(data) > 0 {
+					return s.event(data)
+				}
+				return inference.Event{}, io.EOF
+			}
+			return inference.Event{}, classify(s.ctx, err)
+		}
+		line = bytes.TrimRight(line, "\r\n")
+		switch {
+		case len(line) == 0:
+			if len(data) > 0 {
+				return s.event(data)
+			}
+		case bytes.HasPrefix(line, []byte("data:")):
+			v := bytes.TrimPrefix(bytes.TrimPrefix(line, []byte("data:")), []byte(" "))
+			if len(data) > 0 {
+				data = append(data, '\n')
+			}
+			data = append(data, v...)
+		default:
+			// comments (":"), event:, id:, retry: lines carry nothing we pass on
+		}
+	}
+}
+
+func (s *stream) event(data []byte) (inference.Event, error) {
+	if bytes.Equal(data, []byte("[DONE]")) {
+		s.done = true
+		return inference.Event{}, io.EOF
+	}
+	if u, ok := inference.ParseUsage(data); ok {
+		s.usage = u
+	} else if !s.usage.Reported {
+		s.generated += inference.CountTokens(generatedText(data))
+	}
+	return inference.Event{Data: data}, nil
+}
+
+// Usage is the upstream's reported usage, or the estimate of what was
+// generated so far when it reported none.
+func (s *stream) Usage() inference.Usage {
+	if s.usage.Reported {
+		return s.usage
+	}
+	return inference.Usage{PromptTokens: s.promptEstimate, CompletionTokens: uint32(s.generated)}
+}
+
+func (s *stream) Close() error {
+	s.cancel()
+	return s.body.Close()
+}

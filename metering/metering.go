@@ -1,0 +1,143 @@
+package metering
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+)
+
+// Domain errors. The gateway maps them to HTTP statuses in one place.
+var (
+	// ErrInsufficientBalance: the account cannot cover the call's maximum cost.
+	ErrInsufficientBalance = errors.New("insufficient balance")
+	// ErrIdempotencyMismatch: an Idempotency-Key reused with another body.
+	ErrIdempotencyMismatch = errors.New("idempotency key reused with a different request body")
+	// ErrIdempotencyInProgress: the first request with this key is still running.
+	ErrIdempotencyInProgress = errors.New("a request with this idempotency key is in progress")
+	// ErrNoReservation: the reservation is gone (released or expired).
+	ErrNoReservation = errors.New("reservation not found")
+	// ErrNotFound: no such receipt, key or account.
+	ErrNotFound = errors.New("not found")
+	// ErrAmountRange: an amount outside the exact int64 range Redis computes in.
+	ErrAmountRange = errors.New("amount out of range")
+)
+
+// InsufficientBalanceError carries the balance and the amount needed.
+type InsufficientBalanceError struct {
+	Balance int64
+	Needed  int64
+}
+
+func (e *InsufficientBalanceError) Error() string {
+	return fmt.Sprintf("insufficient balance: %d wei available, %d wei needed", e.Balance, e.Needed)
+}
+
+// Unwrap makes errors.Is(err, ErrInsufficientBalance) true.
+func (e *InsufficientBalanceError) Unwrap() error { return ErrInsufficientBalance }
+
+// Price is a model's price in wei. Amounts fit in int64 by construction
+// (config bounds the most one call can cost at 1 ether).
+type Price struct {
+	PerRequest      int64
+	Per1KPrompt     int64
+	Per1KCompletion int64
+}
+
+// Fee is the integer cost of a call: the per-request price plus each token
+// class charged per thousand, rounded up per class. It reports false if the
+// fee would overflow int64.
+func (p Price) Fee(promptTokens, completionTokens uint64) (int64, bool) {
+	v := new(big.Int).SetInt64(p.PerRequest)
+	v.Add(v, per1K(p.Per1KPrompt, promptTokens))
+	v.Add(v, per1K(p.Per1KCompletion, completionTokens))
+	if !v.IsInt64() {
+		return 0, false
+	}
+	return v.Int64(), true
+}
+
+func per1K(price int64, tokens uint64) *big.Int {
+	v := new(big.Int).Mul(big.NewInt(price), new(big.Int).SetUint64(tokens))
+	v.Add(v, big.NewInt(999))
+	return v.Quo(v, big.NewInt(1000))
+}
+
+// PayerOf is the receipt's pseudonymous payer: keccak256 of the account id
+// under a fixed label. It never involves the API key itself.
+func PayerOf(accountID string) common.Hash {
+	return crypto.Keccak256Hash([]byte("imogate:payer:"), []byte(accountID))
+}
+
+// ReserveRequest asks to hold an account's credit for one call.
+type ReserveRequest struct {
+	Token     common.Address // the model's ERC-7641 token (state is keyed by it)
+	Account   string         // the paying account (API key id or JWT subject account)
+	ReceiptID common.Hash    // the id the receipt will carry
+	Amount    int64          // the call's maximum cost in wei
+	TTL       time.Duration  // after this the sweeper releases the hold
+	// Idempotency, optional: the client's key and the request body's hash.
+	IdempotencyKey string
+	BodyHash       common.Hash
+	IdempotencyTTL time.Duration
+}
+
+// Reservation is a credit hold for one call.
+type Reservation struct {
+	Token     common.Address
+	Account   string
+	ReceiptID common.Hash
+	Amount    int64
+	// IdempotencyKey is copied from the request so Commit/Release find the record.
+	IdempotencyKey string
+	IdempotencyTTL time.Duration
+}
+
+// Replay is a stored response returned for a repeated Idempotency-Key.
+type Replay struct {
+	Status      int
+	ContentType string
+	Body        []byte
+	Receipt     []byte      // receipt JSON; empty if it must be rebuilt
+	ReceiptID   common.Hash // set when Receipt is empty
+}
+
+// CommitRequest settles a reservation at the actual cost and records the
+// receipt. The store assigns Seq.
+type CommitRequest struct {
+	Reservation Reservation
+	ModelName   string
+	Receipt     Receipt // all fields but Seq; Fee ≤ Reservation.Amount
+	Hour        int64   // unix hour bucket for usage counters
+	// Response is stored for idempotent replays when an idempotency key is set.
+	Response *Replay
+}
+
+// Usage is one bucket of usage counters.
+type Usage struct {
+	Calls            int64
+	PromptTokens     int64
+	CompletionTokens int64
+	Fees             *big.Int
+}
+
+// Meter is the atomic reservation/commit contract the gateway needs. Each
+// method is one atomic step in the store.
+//
+// Reserve holds Amount against the account's balance or fails with
+// *InsufficientBalanceError, leaving the balance unchanged; with an
+// idempotency key it may instead return a Replay of the stored response.
+// Commit charges the actual fee, returns the rest of the hold, assigns the
+// next seq, appends the receipt to the log and bumps usage counters, all at
+// once; committing the same reservation twice returns the first receipt.
+// Release returns the whole hold; it is a no-op for a reservation already
+// committed or released.
+type Meter interface {
+	Reserve(ctx context.Context, req ReserveRequest) (*Reservation, *Replay, error)
+	Commit(ctx context.Context, req CommitRequest) (Receipt, error)
+	Release(ctx context.Context, r *Reservation) error
+}

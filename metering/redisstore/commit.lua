@@ -1,0 +1,67 @@
+-- commit.lua: charge a reserved call its actual fee and record its receipt,
+-- atomically: return the unused hold, take the next seq, append the receipt to
+-- the log, bump usage counters, complete the idempotency record.
+-- KEYS[1] balance  KEYS[2] reservations hash  KEYS[3] reservation expiry zset
+-- KEYS[4] seq counter  KEYS[5] receipt log (stream)  KEYS[6] receipt id -> seq
+-- KEYS[7] model usage per hour  KEYS[8] account usage per hour  KEYS[9] model totals
+-- KEYS[10] idempotency record (or placeholder)
+-- ARGV[1] receipt id  ARGV[2] fee (wei, <= reserved amount, checked by the caller)
+-- ARGV[3] prompt tokens  ARGV[4] completion tokens  ARGV[5] timestamp ms
+-- ARGV[6] payer  ARGV[7] request hash  ARGV[8] response hash  ARGV[9] token
+-- ARGV[10] account  ARGV[11] model name  ARGV[12] idempotency key ('' = none)
+-- ARGV[13] idem ttl ms  ARGV[14] status  ARGV[15] content type  ARGV[16] body
+-- ARGV[17] usage counter ttl (seconds)
+local done = redis.call('HGET', KEYS[6], ARGV[1])
+if done then
+  return {'DUP', done}
+end
+local resv = redis.call('HGET', KEYS[2], ARGV[1])
+if not resv then
+  return {'NORESV'}
+end
+local sep1 = string.find(resv, '|', 1, true)
+local sep2 = string.find(resv, '|', sep1 + 1, true)
+local amount = string.sub(resv, sep1 + 1, sep2 - 1)
+-- Give back the whole hold, then take the fee: both exact integer operations.
+redis.call('INCRBY', KEYS[1], amount)
+local left = redis.call('DECRBY', KEYS[1], ARGV[2])
+if left < 0 then
+  -- Cannot happen while fee <= hold; refuse rather than go below zero.
+  redis.call('INCRBY', KEYS[1], ARGV[2])
+  redis.call('DECRBY', KEYS[1], amount)
+  return {'FEE_EXCEEDS_HOLD'}
+end
+redis.call('HDEL', KEYS[2], ARGV[1])
+redis.call('ZREM', KEYS[3], ARGV[1])
+local seq = redis.call('INCR', KEYS[4])
+local seqs = string.format('%d', seq)
+redis.call('XADD', KEYS[5], '0-' .. seqs,
+  'id', ARGV[1], 'model', ARGV[9], 'payer', ARGV[6], 'seq', seqs, 'ts', ARGV[5],
+  'pt', ARGV[3], 'ct', ARGV[4], 'fee', ARGV[2], 'reqh', ARGV[7], 'resh', ARGV[8],
+  'acct', ARGV[10], 'name', ARGV[11])
+redis.call('HSET', KEYS[6], ARGV[1], seqs)
+-- Fee counters carry into whole-ether units so no counter nears the int64
+-- limit: 'fee' holds wei below 10^18 and 'fee_e18' the carried ethers.
+local function add(key)
+  redis.call('HINCRBY', key, 'calls', 1)
+  redis.call('HINCRBY', key, 'pt', ARGV[3])
+  redis.call('HINCRBY', key, 'ct', ARGV[4])
+  redis.call('HINCRBY', key, 'fee', ARGV[2])
+  if redis.call('HINCRBY', key, 'fee', '-1000000000000000000') < 0 then
+    redis.call('HINCRBY', key, 'fee', '1000000000000000000')
+  else
+    redis.call('HINCRBY', key, 'fee_e18', 1)
+  end
+end
+add(KEYS[7])
+add(KEYS[8])
+add(KEYS[9])
+if ARGV[17] ~= '0' then
+  redis.call('EXPIRE', KEYS[7], ARGV[17])
+  redis.call('EXPIRE', KEYS[8], ARGV[17])
+end
+if ARGV[12] ~= '' then
+  redis.call('HSET', KEYS[10], 'state', 'done', 'status', ARGV[14], 'ctype', ARGV[15], 'resp', ARGV[16], 'seq', seqs)
+  redis.call('PEXPIRE', KEYS[10], ARGV[13])
+end
+return {'OK', seq}

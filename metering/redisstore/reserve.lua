@@ -1,0 +1,34 @@
+-- reserve.lua: hold a call's maximum cost against an account's balance.
+-- All keys share the model's hash tag, so this runs on Redis Cluster too.
+-- KEYS[1] balance  KEYS[2] reservations hash  KEYS[3] reservation expiry zset
+-- KEYS[4] idempotency record (or a placeholder in the same slot when unused)
+-- ARGV[1] receipt id  ARGV[2] amount (wei, decimal string)  ARGV[3] expiry (unix ms)
+-- ARGV[4] account     ARGV[5] idempotency key ('' = none)    ARGV[6] body hash
+-- ARGV[7] idempotency pending ttl (ms)
+-- Amounts never pass through Lua arithmetic (Lua numbers are doubles): only
+-- DECRBY/INCRBY compute with them, and only the sign of a result is tested,
+-- which a double represents exactly.
+if ARGV[5] ~= '' then
+  local rec = redis.call('HMGET', KEYS[4], 'state', 'body', 'status', 'ctype', 'resp', 'receipt', 'rid')
+  if rec[1] then
+    if rec[2] ~= ARGV[6] then
+      return {'IDEM_MISMATCH'}
+    end
+    if rec[1] == 'done' then
+      return {'REPLAY', rec[3] or '', rec[4] or '', rec[5] or '', rec[6] or '', rec[7] or ''}
+    end
+    return {'IDEM_BUSY'}
+  end
+end
+local left = redis.call('DECRBY', KEYS[1], ARGV[2])
+if left < 0 then
+  redis.call('INCRBY', KEYS[1], ARGV[2])
+  return {'INSUFFICIENT', tostring(redis.call('GET', KEYS[1]))}
+end
+redis.call('HSET', KEYS[2], ARGV[1], ARGV[4] .. '|' .. ARGV[2] .. '|' .. ARGV[5])
+redis.call('ZADD', KEYS[3], ARGV[3], ARGV[1])
+if ARGV[5] ~= '' then
+  redis.call('HSET', KEYS[4], 'state', 'pending', 'body', ARGV[6], 'rid', ARGV[1])
+  redis.call('PEXPIRE', KEYS[4], ARGV[7])
+end
+return {'OK'}

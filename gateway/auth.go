@@ -166,7 +166,7 @@ func (v *jwtVerifier) verify(tok string) (*Principal, error) {
 		if !t.Valid {
 			continue
 		}
-		return principalFromClaims(&cl)
+		return principalFromClaims(k.cfg.ID, &cl)
 	}
 	switch {
 	case errors.Is(lastErr, jwt.ErrTokenExpired):
@@ -174,7 +174,8 @@ func (v *jwtVerifier) verify(tok string) (*Principal, error) {
 	case errors.Is(lastErr, jwt.ErrTokenNotValidYet):
 		return nil, unauthorized("the JWT is not valid yet")
 	case errors.Is(lastErr, jwt.ErrTokenRequiredClaimMissing):
-		return nil, unauthorized("the JWT lacks a required claim (exp)")
+		// The library's text names the claim; it never contains key material.
+		return nil, unauthorized("the JWT lacks a required claim: %s", lastErr.Error())
 	case errors.Is(lastErr, jwt.ErrTokenInvalidIssuer), errors.Is(lastErr, jwt.ErrTokenInvalidAudience):
 		return nil, unauthorized("the JWT was issued by or for someone else (iss/aud)")
 	}
@@ -183,7 +184,7 @@ func (v *jwtVerifier) verify(tok string) (*Principal, error) {
 
 var errWrongKid = errors.New("kid does not match")
 
-func principalFromClaims(cl *claims) (*Principal, error) {
+func principalFromClaims(keyID string, cl *claims) (*Principal, error) {
 	if cl.Subject == "" {
 		return nil, unauthorized("the JWT has no subject (sub)")
 	}
@@ -195,15 +196,17 @@ func principalFromClaims(cl *claims) (*Principal, error) {
 		return nil, unauthorized("the JWT's role %q is not one of app, owner, auditor, admin", role)
 	}
 	return &Principal{
-		Account: JWTAccount(cl.Issuer, cl.Subject), Name: cl.Subject, Role: role, Models: cl.Models,
+		Account: JWTAccount(keyID, cl.Issuer, cl.Subject), Name: cl.Subject, Role: role, Models: cl.Models,
 		RPM: cl.RPM, TPM: cl.TPM, Via: "jwt",
 	}, nil
 }
 
-// JWTAccount is the paying account of a JWT subject: stable per (iss, sub),
-// safe as a Redis key part, and credited like an API key's account.
-func JWTAccount(issuer, subject string) string {
-	h := crypto.Keccak256([]byte(issuer), []byte{0}, []byte(subject))
+// JWTAccount is the paying account of a JWT subject: stable per (verifying
+// key id, iss, sub), safe as a Redis key part, and credited like an API
+// key's account. The key id is part of it so a holder of one JWT key can
+// never mint tokens that spend from subjects of another key.
+func JWTAccount(keyID, issuer, subject string) string {
+	h := crypto.Keccak256([]byte(keyID), []byte{0}, []byte(issuer), []byte{0}, []byte(subject))
 	return "jwt_" + hex.EncodeToString(h[:12])
 }
 

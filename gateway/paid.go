@@ -9,7 +9,6 @@ import (
 	"fmt"
 	"math/big"
 	"net/http"
-	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -344,7 +343,7 @@ func (s *Server) complete(c *fiber.Ctx, h *heldCall) error {
 		return err
 	}
 	if h.res.IdempotencyKey != "" {
-		s.storeReplayReceipt(h, rc, nil)
+		s.storeReplayReceipt(h, rc)
 	}
 	c.Set(HeaderReceiptID, rc.ID.Hex())
 	c.Set(HeaderReceipt, hv)
@@ -352,23 +351,24 @@ func (s *Server) complete(c *fiber.Ctx, h *heldCall) error {
 	return c.Status(http.StatusOK).Send(out)
 }
 
-// storeReplayReceipt adds the signed receipt (and, for streams, the full
-// body) to the idempotency record, so a retry gets exactly what was sent.
-func (s *Server) storeReplayReceipt(h *heldCall, rc metering.SignedReceipt, fullBody []byte) {
+// storeReplayReceipt adds the signed receipt to the idempotency record, so a
+// retry gets exactly what was sent without re-reading the log.
+func (s *Server) storeReplayReceipt(h *heldCall, rc metering.SignedReceipt) {
 	ctx, cancel := context.WithTimeout(s.baseCtx, 5*time.Second)
 	defer cancel()
 	js, err := rc.MarshalJSON()
 	if err != nil {
 		return
 	}
-	if err := s.store.CompleteReplay(ctx, h.res, js, fullBody); err != nil {
+	if err := s.store.CompleteReplay(ctx, h.res, js); err != nil {
 		s.log.Warn("idempotency record not completed; a retry will rebuild the receipt from the log", "err", err)
 	}
 }
 
 // writeReplay answers a repeated Idempotency-Key with the stored response.
+// A stream's record holds the bytes before the receipt chunk; the receipt
+// chunk is rebuilt from the receipt, byte for byte as first sent.
 func (s *Server) writeReplay(c *fiber.Ctx, call *call, r *metering.Replay) error {
-	c.Set(HeaderReplayed, "true")
 	if len(r.Receipt) == 0 {
 		js, err := s.replayReceipt(c.UserContext(), call.model, r.ReceiptID)
 		if err != nil {
@@ -377,12 +377,26 @@ func (s *Server) writeReplay(c *fiber.Ctx, call *call, r *metering.Replay) error
 		r.Receipt = js
 	}
 	var rc metering.SignedReceipt
-	if err := json.Unmarshal(r.Receipt, &rc); err == nil {
-		c.Set(HeaderReceiptID, rc.ID.Hex())
-		if hv, err := rc.HeaderValue(); err == nil && !strings.HasPrefix(r.ContentType, "text/event-stream") {
-			c.Set(HeaderReceipt, hv)
-		}
+	if err := json.Unmarshal(r.Receipt, &rc); err != nil {
+		return fmt.Errorf("stored receipt: %w", err)
 	}
+	c.Set(HeaderReplayed, "true")
+	c.Set(HeaderReceiptID, rc.ID.Hex())
 	c.Set(fiber.HeaderContentType, r.ContentType)
-	return c.Status(r.Status).Send(r.Body)
+	body := r.Body
+	if len(r.Tail) > 0 {
+		u := inference.Usage{PromptTokens: rc.PromptTokens, CompletionTokens: rc.CompletionTokens}
+		final, err := receiptChunk(r.Tail, call.model.Name, u, rc)
+		if err != nil {
+			return err
+		}
+		body = bytes.Join(append([][]byte{r.Body}, receiptEvent(final)...), nil)
+	} else {
+		hv, err := rc.HeaderValue()
+		if err != nil {
+			return err
+		}
+		c.Set(HeaderReceipt, hv)
+	}
+	return c.Status(r.Status).Send(body)
 }

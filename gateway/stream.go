@@ -44,7 +44,7 @@ func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
 		s.inflight.Done()
 		return err
 	}
-	c.Set(fiber.HeaderContentType, "text/event-stream; charset=utf-8")
+	c.Set(fiber.HeaderContentType, sseContentType)
 	c.Set(fiber.HeaderCacheControl, "no-cache")
 	c.Set("X-Accel-Buffering", "no")
 	c.Set(HeaderReceiptID, h.res.ReceiptID.Hex())
@@ -79,8 +79,12 @@ func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
 		}
 		var usageChunk []byte
 		disconnected := false
+		events := 0
 		for {
 			ev, err := st.Next()
+			if errors.Is(err, io.EOF) && events == 0 {
+				err = &inference.UpstreamError{Status: http.StatusBadGateway, Message: "the upstream stream ended without a single event"}
+			}
 			if errors.Is(err, io.EOF) {
 				break
 			}
@@ -92,6 +96,7 @@ func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
 				_ = write([]byte("data: "), eb, []byte("\n\ndata: [DONE]\n\n"))
 				return
 			}
+			events++
 			data := rewriteModel(ev.Data, name)
 			if usageOnly(ev.Data) {
 				usageChunk = data
@@ -111,7 +116,11 @@ func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
 		hashing = false
 		var replay *metering.Replay
 		if sent != nil {
-			replay = &metering.Replay{Status: http.StatusOK, ContentType: "text/event-stream; charset=utf-8", Body: sent.Bytes()}
+			tail := usageChunk
+			if tail == nil {
+				tail = []byte("{}")
+			}
+			replay = &metering.Replay{Status: http.StatusOK, ContentType: sseContentType, Body: sent.Bytes(), Tail: tail}
 		}
 		rc, err := h.commit(u, responseHash, replay)
 		if err != nil {
@@ -132,14 +141,18 @@ func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
 			s.log.Error("build receipt chunk", "err", err)
 			return
 		}
-		if err := write([]byte("data: "), final, []byte("\n\ndata: [DONE]\n\n")); err != nil {
+		if err := write(receiptEvent(final)...); err != nil {
 			s.log.Info("client left before the receipt chunk; receipt kept", "receipt_id", rc.ID.Hex())
-		}
-		if sent != nil {
-			s.storeReplayReceipt(h, rc, sent.Bytes())
 		}
 	})
 	return nil
+}
+
+const sseContentType = "text/event-stream; charset=utf-8"
+
+// receiptEvent frames the receipt chunk and the closing [DONE].
+func receiptEvent(final []byte) [][]byte {
+	return [][]byte{[]byte("data: "), final, []byte("\n\ndata: [DONE]\n\n")}
 }
 
 // usageOnly reports whether a chunk is a usage chunk with no choices.
@@ -158,7 +171,7 @@ func usageOnly(data []byte) bool {
 // one made in its shape) with the usage billed and the signed receipt.
 func receiptChunk(usageChunk []byte, model string, u inference.Usage, rc metering.SignedReceipt) ([]byte, error) {
 	obj := map[string]any{}
-	if usageChunk != nil {
+	if len(usageChunk) > 0 {
 		var raw map[string]json.RawMessage
 		if err := json.Unmarshal(usageChunk, &raw); err == nil {
 			for k, v := range raw {

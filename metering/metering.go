@@ -102,8 +102,12 @@ type Replay struct {
 	Status      int
 	ContentType string
 	Body        []byte
-	Receipt     []byte      // receipt JSON; empty if it must be rebuilt
-	ReceiptID   common.Hash // set when Receipt is empty
+	Receipt     []byte      // receipt JSON; empty if it must be rebuilt from the log
+	ReceiptID   common.Hash // the committed call's receipt id
+	// Tail, for a stream, is the upstream's usage chunk that the receipt
+	// chunk is built on; Body then holds the bytes sent before the receipt
+	// chunk, and the replay rebuilds the rest from the receipt.
+	Tail []byte
 }
 
 // CommitRequest settles a reservation at the actual cost and records the

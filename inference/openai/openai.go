@@ -172,6 +172,11 @@ func (b *Backend) Stream(ctx context.Context, req inference.Request) (inference.
 	if err != nil {
 		return nil, err
 	}
+	if ct := resp.Header.Get("Content-Type"); !strings.HasPrefix(ct, "text/event-stream") {
+		cancel()
+		resp.Body.Close()
+		return nil, &inference.UpstreamError{Status: http.StatusBadGateway, Message: "the upstream did not answer with an event stream (Content-Type " + ct + ")"}
+	}
 	return &stream{
 		ctx: ctx, cancel: cancel, body: resp.Body, r: bufio.NewReaderSize(resp.Body, 32<<10),
 		promptEstimate: uint32(inference.CountTokens(string(req.Body))),
@@ -232,6 +237,9 @@ func (s *stream) event(data []byte) (inference.Event, error) {
 	if bytes.Equal(data, []byte("[DONE]")) {
 		s.done = true
 		return inference.Event{}, io.EOF
+	}
+	if !json.Valid(data) {
+		return inference.Event{}, &inference.UpstreamError{Status: http.StatusBadGateway, Message: "the upstream sent an event that is not JSON"}
 	}
 	if u, ok := inference.ParseUsage(data); ok {
 		s.usage = u

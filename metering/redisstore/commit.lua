@@ -10,7 +10,7 @@
 -- ARGV[6] payer  ARGV[7] request hash  ARGV[8] response hash  ARGV[9] token
 -- ARGV[10] account  ARGV[11] model name  ARGV[12] idempotency key ('' = none)
 -- ARGV[13] idem ttl ms  ARGV[14] status  ARGV[15] content type  ARGV[16] body
--- ARGV[17] usage counter ttl (seconds)
+-- ARGV[17] usage counter ttl (seconds)  ARGV[18] stream tail (the usage chunk, or '')
 local done = redis.call('HGET', KEYS[6], ARGV[1])
 if done then
   return {'DUP', done}
@@ -61,7 +61,7 @@ if ARGV[17] ~= '0' then
   redis.call('EXPIRE', KEYS[8], ARGV[17])
 end
 if ARGV[12] ~= '' then
-  redis.call('HSET', KEYS[10], 'state', 'done', 'status', ARGV[14], 'ctype', ARGV[15], 'resp', ARGV[16], 'seq', seqs)
+  redis.call('HSET', KEYS[10], 'state', 'done', 'status', ARGV[14], 'ctype', ARGV[15], 'resp', ARGV[16], 'tail', ARGV[18], 'seq', seqs)
   redis.call('PEXPIRE', KEYS[10], ARGV[13])
 end
 return {'OK', seq}

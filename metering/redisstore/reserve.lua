@@ -9,13 +9,13 @@
 -- DECRBY/INCRBY compute with them, and only the sign of a result is tested,
 -- which a double represents exactly.
 if ARGV[5] ~= '' then
-  local rec = redis.call('HMGET', KEYS[4], 'state', 'body', 'status', 'ctype', 'resp', 'receipt', 'rid')
+  local rec = redis.call('HMGET', KEYS[4], 'state', 'body', 'status', 'ctype', 'resp', 'receipt', 'rid', 'tail')
   if rec[1] then
     if rec[2] ~= ARGV[6] then
       return {'IDEM_MISMATCH'}
     end
     if rec[1] == 'done' then
-      return {'REPLAY', rec[3] or '', rec[4] or '', rec[5] or '', rec[6] or '', rec[7] or ''}
+      return {'REPLAY', rec[3] or '', rec[4] or '', rec[5] or '', rec[6] or '', rec[7] or '', rec[8] or ''}
     end
     return {'IDEM_BUSY'}
   end

@@ -141,12 +141,8 @@ func (s *Store) Reserve(ctx context.Context, req metering.ReserveRequest) (*mete
 		return nil, nil, metering.ErrIdempotencyInProgress
 	case "REPLAY":
 		status, _ := strconv.Atoi(res[1])
-		rp := &metering.Replay{Status: status, ContentType: res[2], Body: []byte(res[3]), Receipt: []byte(res[4])}
-		if len(rp.Receipt) == 0 {
-			// The process died after commit but before the signed receipt was
-			// added to the record: rebuild it from the log.
-			rp.ReceiptID = common.HexToHash(res[5])
-		}
+		rp := &metering.Replay{Status: status, ContentType: res[2], Body: []byte(res[3]), Receipt: []byte(res[4]),
+			ReceiptID: common.HexToHash(res[5]), Tail: []byte(res[6])}
 		return nil, rp, nil
 	}
 	return nil, nil, fmt.Errorf("reserve: unexpected script reply %q", res[0])
@@ -162,11 +158,11 @@ func (s *Store) Commit(ctx context.Context, req metering.CommitRequest) (meterin
 	k := keysOf(rv.Token)
 	ih := idemHash(rv.IdempotencyKey)
 	idemKey := k.placeholder()
-	var status, ctype, body string
+	var status, ctype, body, tail string
 	if ih != "" {
 		idemKey = k.idem(rv.Account, ih)
 		if req.Response != nil {
-			status, ctype, body = strconv.Itoa(req.Response.Status), req.Response.ContentType, string(req.Response.Body)
+			status, ctype, body, tail = strconv.Itoa(req.Response.Status), req.Response.ContentType, string(req.Response.Body), string(req.Response.Tail)
 		}
 	}
 	rid := rv.ReceiptID.Hex()
@@ -177,7 +173,7 @@ func (s *Store) Commit(ctx context.Context, req metering.CommitRequest) (meterin
 		},
 		rid, r.Fee.String(), r.PromptTokens, r.CompletionTokens, r.Timestamp,
 		r.Payer.Hex(), r.RequestHash.Hex(), r.ResponseHash.Hex(), strings.ToLower(rv.Token.Hex()),
-		rv.Account, req.ModelName, ih, rv.IdempotencyTTL.Milliseconds(), status, ctype, body, 0,
+		rv.Account, req.ModelName, ih, rv.IdempotencyTTL.Milliseconds(), status, ctype, body, 0, tail,
 	).Slice()
 	if err != nil {
 		return metering.Receipt{}, fmt.Errorf("commit: %w", err)
@@ -283,18 +279,14 @@ func (s *Store) LastSeq(ctx context.Context, token common.Address) (uint64, erro
 	return v, err
 }
 
-// CompleteReplay adds the signed receipt JSON, and for a stream the full
-// body sent, to a committed call's idempotency record.
-func (s *Store) CompleteReplay(ctx context.Context, r *metering.Reservation, receiptJSON, fullBody []byte) error {
+// CompleteReplay adds the signed receipt JSON to a committed call's
+// idempotency record.
+func (s *Store) CompleteReplay(ctx context.Context, r *metering.Reservation, receiptJSON []byte) error {
 	ih := idemHash(r.IdempotencyKey)
 	if ih == "" {
 		return nil
 	}
-	vals := []any{"receipt", string(receiptJSON)}
-	if fullBody != nil {
-		vals = append(vals, "resp", string(fullBody))
-	}
-	if err := s.rdb.HSet(ctx, keysOf(r.Token).idem(r.Account, ih), vals...).Err(); err != nil {
+	if err := s.rdb.HSet(ctx, keysOf(r.Token).idem(r.Account, ih), "receipt", string(receiptJSON)).Err(); err != nil {
 		return fmt.Errorf("complete idempotency record: %w", err)
 	}
 	return nil

@@ -1,0 +1,279 @@
+package main
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"syscall"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/imogate/imogate/internal/testredis"
+	"github.com/imogate/imogate/metering/redisstore"
+)
+
+var (
+	buildOnce sync.Once
+	binPath   string
+	buildErr  error
+)
+
+// imogateBin builds the real binary once per test run.
+func imogateBin(t *testing.T) string {
+	t.Helper()
+	buildOnce.Do(func() {
+		dir, err := os.MkdirTemp("", "imogate-bin-")
+		if err != nil {
+			buildErr = err
+			return
+		}
+		binPath = filepath.Join(dir, "imogate")
+		out, err := exec.Command("go", "build", "-o", binPath, ".").CombinedOutput()
+		if err != nil {
+			buildErr = fmt.Errorf("go build: %v: %s", err, out)
+		}
+	})
+	if buildErr != nil {
+		t.Fatal(buildErr)
+	}
+	return binPath
+}
+
+type proc struct {
+	t      *testing.T
+	cfg    string
+	env    []string
+	base   string
+	token  common.Address
+	cmd    *exec.Cmd
+	stderr *bytes.Buffer
+}
+
+func freePort(t *testing.T) int {
+	t.Helper()
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer ln.Close()
+	return ln.Addr().(*net.TCPAddr).Port
+}
+
+// newProc writes a config for a demo model with a fresh token address.
+func newProc(t *testing.T, tokenLatency time.Duration) *proc {
+	t.Helper()
+	var tok common.Address
+	rand.Read(tok[:])
+	var key [32]byte
+	rand.Read(key[:])
+	port := freePort(t)
+	cfg := fmt.Sprintf(`listen: 127.0.0.1:%d
+redis: {url: %q}
+chain: {chain_id: 1337, settlement_contract: "0x5FbDB2315678afecb367f032d93F642f64180aa3"}
+signer: {env: TEST_SIGNER}
+limits: {reservation_grace: 1s, sweep_interval: 200ms}
+log: {level: debug}
+models:
+  - name: demo
+    token: %q
+    backend: demo
+    demo: {token_latency: %s}
+    upstream: {timeout: 3s}
+    price: {per_request_wei: "1000", per_1k_prompt_wei: "2000", per_1k_completion_wei: "4000"}
+    max_tokens: 64
+`, port, testredis.URL(t), tok.Hex(), tokenLatency)
+	path := filepath.Join(t.TempDir(), "imogate.yaml")
+	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	return &proc{t: t, cfg: path, env: append(os.Environ(), "TEST_SIGNER="+hex.EncodeToString(key[:])),
+		base: fmt.Sprintf("http://127.0.0.1:%d", port), token: tok}
+}
+
+func (p *proc) start() {
+	p.t.Helper()
+	p.stderr = new(bytes.Buffer)
+	p.cmd = exec.Command(imogateBin(p.t), "serve", "-c", p.cfg)
+	p.cmd.Env = p.env
+	p.cmd.Stderr = p.stderr
+	if err := p.cmd.Start(); err != nil {
+		p.t.Fatal(err)
+	}
+	cmd := p.cmd
+	p.t.Cleanup(func() { _ = cmd.Process.Kill(); _, _ = cmd.Process.Wait() })
+	deadline := time.Now().Add(10 * time.Second)
+	for time.Now().Before(deadline) {
+		if r, err := http.Get(p.base + "/readyz"); err == nil {
+			r.Body.Close()
+			if r.StatusCode == 200 {
+				return
+			}
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+	p.t.Fatalf("imogate serve did not become ready:\n%s", p.stderr)
+}
+
+func (p *proc) run(args ...string) []byte {
+	p.t.Helper()
+	cmd := exec.Command(imogateBin(p.t), append(args, "-c", p.cfg)...)
+	cmd.Env = p.env
+	out, err := cmd.Output()
+	if err != nil {
+		p.t.Fatalf("imogate %v: %v", args, err)
+	}
+	return out
+}
+
+// newKey creates a key with credit through the CLI.
+func (p *proc) newKey(credit int64) (id, secret string) {
+	p.t.Helper()
+	var out struct {
+		Key    redisstore.Key `json:"key"`
+		APIKey string         `json:"api_key"`
+	}
+	b := p.run("keys", "create", "--name", "proc", "--credit-model", "demo", "--credit-wei", fmt.Sprint(credit), "--json")
+	if err := json.Unmarshal(b, &out); err != nil {
+		p.t.Fatalf("keys create output %s: %v", b, err)
+	}
+	return out.Key.ID, out.APIKey
+}
+
+func (p *proc) streamCall(ctx context.Context, secret string) (*http.Response, error) {
+	req, _ := http.NewRequestWithContext(ctx, "POST", p.base+"/v1/chat/completions",
+		strings.NewReader(`{"model":"demo","stream":true,"messages":[{"role":"user","content":"tell me a long story"}]}`))
+	req.Header.Set("Authorization", "Bearer "+secret)
+	return http.DefaultClient.Do(req)
+}
+
+func waitFor(t *testing.T, what string, d time.Duration, cond func() bool) {
+	t.Helper()
+	deadline := time.Now().Add(d)
+	for !cond() {
+		if time.Now().After(deadline) {
+			t.Fatalf("timed out waiting for %s", what)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+}
+
+// TestCrashBetweenReserveAndCommit kills the gateway (SIGKILL) while a paid
+// call holds credit, restarts it, and checks the sweeper returns the hold:
+// no charge, no receipt, nothing held forever.
+func TestCrashBetweenReserveAndCommit(t *testing.T) {
+	p := newProc(t, 200*time.Millisecond)
+	p.start()
+	acct, secret := p.newKey(1_000_000)
+	st := redisstore.New(testredis.Client(t), nil)
+	resp, err := p.streamCall(t.Context(), secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(resp.Body)
+	if _, err := br.ReadBytes('\n'); err != nil { // the stream has started: the hold is in place
+		t.Fatal(err)
+	}
+	bal, _ := st.Balance(t.Context(), p.token, acct)
+	if bal >= 1_000_000 {
+		t.Fatalf("no hold during the call: balance %d", bal)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGKILL); err != nil {
+		t.Fatal(err)
+	}
+	p.cmd.Wait()
+	io.Copy(io.Discard, br)
+	resp.Body.Close()
+	if n, _ := st.OpenReservations(t.Context(), p.token); n != 1 {
+		t.Fatalf("open holds after the crash: %d, want 1", n)
+	}
+	p.start() // a new process; its sweeper finds the expired hold
+	waitFor(t, "the sweeper to release the hold", 15*time.Second, func() bool {
+		b, _ := st.Balance(t.Context(), p.token, acct)
+		return b == 1_000_000
+	})
+	if seq, _ := st.LastSeq(t.Context(), p.token); seq != 0 {
+		t.Fatalf("the crashed call got receipt seq %d", seq)
+	}
+	if n, _ := st.OpenReservations(t.Context(), p.token); n != 0 {
+		t.Fatalf("holds still open: %d", n)
+	}
+	if !strings.Contains(p.stderr.String(), "released expired reservations") {
+		t.Fatalf("the sweep was not logged:\n%s", p.stderr)
+	}
+}
+
+// TestSIGTERMFinishesInFlightCalls sends SIGTERM mid-stream: the stream
+// completes with its receipt and the process exits 0.
+func TestSIGTERMFinishesInFlightCalls(t *testing.T) {
+	p := newProc(t, 40*time.Millisecond)
+	p.start()
+	acct, secret := p.newKey(1_000_000)
+	resp, err := p.streamCall(t.Context(), secret)
+	if err != nil {
+		t.Fatal(err)
+	}
+	br := bufio.NewReader(resp.Body)
+	if _, err := br.ReadBytes('\n'); err != nil {
+		t.Fatal(err)
+	}
+	if err := p.cmd.Process.Signal(syscall.SIGTERM); err != nil {
+		t.Fatal(err)
+	}
+	rest, _ := io.ReadAll(br)
+	resp.Body.Close()
+	if !bytes.Contains(rest, []byte(`"receipt"`)) || !bytes.HasSuffix(rest, []byte("data: [DONE]\n\n")) {
+		t.Fatalf("stream cut by shutdown:\n%s", rest)
+	}
+	if err := p.cmd.Wait(); err != nil {
+		t.Fatalf("exit: %v\n%s", err, p.stderr)
+	}
+	st := redisstore.New(testredis.Client(t), nil)
+	if seq, _ := st.LastSeq(t.Context(), p.token); seq != 1 {
+		t.Fatalf("seq %d, want 1", seq)
+	}
+	if b, _ := st.Balance(t.Context(), p.token, acct); b >= 1_000_000 {
+		t.Fatal("the finished call was not charged")
+	}
+	for _, secretish := range []string{secret, strings.TrimPrefix(p.env[len(p.env)-1], "TEST_SIGNER=")} {
+		if strings.Contains(p.stderr.String(), secretish) {
+			t.Fatal("a secret appears in the logs")
+		}
+	}
+	if !strings.Contains(p.stderr.String(), "stopped cleanly") {
+		t.Fatalf("no clean stop logged:\n%s", p.stderr)
+	}
+}
+
+func TestConfigValidateCommand(t *testing.T) {
+	bad := filepath.Join(t.TempDir(), "bad.yaml")
+	os.WriteFile(bad, []byte("chain: {chain_id: 0}\nmodels: [{name: 'a b', token: x, backend: nope}]\n"), 0o600)
+	cmd := exec.Command(imogateBin(t), "config", "validate", bad)
+	out, err := cmd.CombinedOutput()
+	if err == nil {
+		t.Fatalf("invalid config accepted:\n%s", out)
+	}
+	for _, path := range []string{"chain.chain_id", "chain.settlement_contract", "signer", "models[0].name", "models[0].token", "models[0].backend"} {
+		if !strings.Contains(string(out), path) {
+			t.Errorf("output lacks %s:\n%s", path, out)
+		}
+	}
+	cmd = exec.Command(imogateBin(t), "config", "validate", "../../deploy/imogate.example.yaml")
+	cmd.Env = append(os.Environ(), "IMOGATE_SIGNER_KEY=4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318", "IMOGATE_ADMIN_TOKEN=x")
+	if out, err := cmd.CombinedOutput(); err != nil {
+		t.Fatalf("example config invalid: %v\n%s", err, out)
+	}
+}

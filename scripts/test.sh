@@ -1,0 +1,65 @@
+#!/usr/bin/env bash
+# scripts/test.sh — the one command that runs every imogate test on a fresh
+# machine. It installs and starts what the tests need (Redis from Debian's
+# redis-server package, the pinned npm packages), then runs gofmt/vet, the Go
+# tests (race detector on the concurrent packages) and the Node
+# cross-language tests.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+ROOT=$PWD
+export PATH="$ROOT/bin:$PATH"
+log() { printf '\n== %s\n' "$*"; }
+
+need_root_install() {
+  if [ "$(id -u)" = 0 ]; then
+    log "installing $*"
+    (apt-get update -qq || true) >/dev/null
+    DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
+  else
+    echo "missing $*: run 'sudo apt-get install -y $*'" >&2
+    exit 1
+  fi
+}
+
+# --- Redis -------------------------------------------------------------------
+export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
+redis_ok() { timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2 && printf 'PING\r\n' >&3 && head -c5 <&3 | grep -q PONG" 2>/dev/null; }
+hostport="${REDIS_URL#redis://}"; hostport="${hostport%%/*}"; rhost="${hostport%%:*}"; rport="${hostport##*:}"
+if ! redis_ok "$rhost" "$rport"; then
+  command -v redis-server >/dev/null || need_root_install redis-server
+  mkdir -p "$ROOT/.tmp/redis"
+  log "starting redis-server on 127.0.0.1:$rport"
+  redis-server --daemonize yes --bind 127.0.0.1 --port "$rport" --save "" --appendonly no \
+    --dir "$ROOT/.tmp/redis" --logfile "$ROOT/.tmp/redis/redis.log" --pidfile "$ROOT/.tmp/redis/redis.pid"
+  for _ in $(seq 50); do redis_ok 127.0.0.1 "$rport" && break; sleep 0.1; done
+  redis_ok 127.0.0.1 "$rport" || { echo "redis-server did not start; see .tmp/redis/redis.log" >&2; exit 1; }
+  export REDIS_URL="redis://127.0.0.1:$rport/0"
+fi
+command -v redis-server >/dev/null || need_root_install redis-server   # tests also start their own servers
+log "redis at $REDIS_URL"
+
+# --- Node packages (pinned by package-lock.json) -----------------------------
+command -v node >/dev/null || need_root_install nodejs npm
+if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
+  log "npm ci"
+  npm ci --no-audit --no-fund --loglevel=error
+fi
+
+# --- Static checks -----------------------------------------------------------
+log "gofmt + go vet"
+unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' -not -path './node_modules/*'))
+if [ -n "$unformatted" ]; then echo "gofmt needed on:"; echo "$unformatted"; exit 1; fi
+go vet ./...
+
+# --- Go tests ----------------------------------------------------------------
+log "build imogate"
+go build -o bin/imogate ./cmd/imogate
+log "go test ./..."
+go test -count=1 -timeout 20m ./...
+log "go test -race (concurrent packages)"
+go test -count=1 -race -timeout 20m ./metering/... ./gateway/... ./inference/...
+
+# --- Node cross-language tests -----------------------------------------------
+log "node --test jstest/"
+IMOGATE_BIN="$ROOT/bin/imogate" node --test --test-reporter=spec jstest/
+log "all tests passed"

@@ -194,14 +194,31 @@ func (w *Wei) UnmarshalYAML(n *yaml.Node) error {
 func (w Wei) MarshalYAML() (any, error) { return w.String(), nil }
 
 // SecretRef points at a secret: a file holding it or an environment variable.
-// Value is filled by Resolve and never printed.
+// The resolved value is held behind a pointer, so printing a SecretRef, or
+// any struct holding one, with fmt never shows it.
 type SecretRef struct {
 	// File is a path to a file holding the secret (surrounding space trimmed).
 	File string `yaml:"file"`
 	// Env names an environment variable holding the secret.
 	Env   string `yaml:"env"`
-	value Secret
+	value *Secret
 }
+
+// String describes where the secret comes from, never its value.
+func (r SecretRef) String() string {
+	switch {
+	case r.File != "":
+		return "secret(file " + r.File + ")"
+	case r.Env != "":
+		return "secret(env " + r.Env + ")"
+	case r.value != nil:
+		return "secret(set)"
+	}
+	return "secret(none)"
+}
+
+// GoString is String, so %#v hides the value too.
+func (r SecretRef) GoString() string { return r.String() }
 
 // Secret is a secret value; String and GoString hide it.
 type Secret string
@@ -216,13 +233,18 @@ func (Secret) GoString() string { return "[redacted]" }
 func (s Secret) Reveal() string { return string(s) }
 
 // Value is the resolved secret ("" if none is configured).
-func (r SecretRef) Value() Secret { return r.value }
+func (r SecretRef) Value() Secret {
+	if r.value == nil {
+		return ""
+	}
+	return *r.value
+}
 
 // Set gives the reference a value directly (used by overrides and tests).
-func (r *SecretRef) Set(v string) { r.value = Secret(v) }
+func (r *SecretRef) Set(v string) { s := Secret(v); r.value = &s }
 
 func (r *SecretRef) resolve(getenv func(string) string) error {
-	if r.value != "" {
+	if r.Value() != "" {
 		return nil
 	}
 	switch {
@@ -231,10 +253,10 @@ func (r *SecretRef) resolve(getenv func(string) string) error {
 		if err != nil {
 			return fmt.Errorf("read secret file: %w", err)
 		}
-		r.value = Secret(strings.TrimSpace(string(b)))
+		r.Set(strings.TrimSpace(string(b)))
 	case r.Env != "":
-		r.value = Secret(strings.TrimSpace(getenv(r.Env)))
-		if r.value == "" {
+		r.Set(strings.TrimSpace(getenv(r.Env)))
+		if r.Value() == "" {
 			return fmt.Errorf("environment variable %s is empty or unset", r.Env)
 		}
 	}
@@ -261,7 +283,7 @@ func Parse(data []byte, getenv func(string) string) (*Config, error) {
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("parse config: %w", err)
+		return nil, fmt.Errorf("parse config: %s", redactYAMLError(err))
 	}
 	var errs []error
 	if err := c.applyEnv(getenv); err != nil {
@@ -391,7 +413,7 @@ func (c *Config) Validate() error {
 		errs = append(errs, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
 	}
 	if u, err := url.Parse(c.Redis.URL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss") {
-		bad("redis.url", "%q is not a redis:// or rediss:// URL", c.Redis.URL)
+		bad("redis.url", "%q is not a redis:// or rediss:// URL", RedactURL(c.Redis.URL))
 	}
 	if c.Chain.ChainID == 0 {
 		bad("chain.chain_id", "is required (the EVM chain id receipts are signed for)")
@@ -412,8 +434,18 @@ func (c *Config) Validate() error {
 	default:
 		bad("log.level", "%q is not debug, info, warn or error", c.Log.Level)
 	}
+	ids := map[string]bool{}
 	for i, k := range c.JWT.Keys {
 		p := fmt.Sprintf("jwt.keys[%d]", i)
+		// A JWT subject's account is derived from (key id, iss, sub): with
+		// several keys, each needs its own id or one key's holder could mint
+		// tokens that spend another key's subjects' balances.
+		if len(c.JWT.Keys) > 1 && k.ID == "" {
+			bad(p+".id", "is required when several JWT keys are configured")
+		} else if ids[k.ID] {
+			bad(p+".id", "%q is used by another key", k.ID)
+		}
+		ids[k.ID] = true
 		switch k.Algorithm {
 		case "HS256":
 			if len(k.Secret.Value()) < 32 {
@@ -494,4 +526,29 @@ func (c *Config) ModelByName(name string) (Model, bool) {
 		}
 	}
 	return Model{}, false
+}
+
+// backquoted matches the values yaml quotes in its errors (`value`).
+var backquoted = regexp.MustCompile("`[^`]*`")
+
+// redactYAMLError drops the values yaml quotes in its messages: a secret
+// pasted inline into the file must not come back in an error.
+func redactYAMLError(err error) string {
+	return backquoted.ReplaceAllString(err.Error(), "`…`")
+}
+
+// RedactURL hides the user info (password) of a URL.
+func RedactURL(raw string) string {
+	u, err := url.Parse(raw)
+	if err != nil || u.User == nil {
+		if i := strings.LastIndex(raw, "@"); i > 0 {
+			if j := strings.Index(raw, "://"); j >= 0 && j < i {
+				return raw[:j+3] + "***" + raw[i:]
+			}
+			return "***" + raw[i:]
+		}
+		return raw
+	}
+	u.User = url.User("***")
+	return u.String()
 }

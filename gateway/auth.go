@@ -108,7 +108,13 @@ type jwtKey struct {
 
 func newJWTVerifier(keys []config.JWTKey, now func() time.Time) (*jwtVerifier, error) {
 	v := &jwtVerifier{now: now}
+	ids := map[string]bool{}
 	for i, k := range keys {
+		// Accounts derive from (key id, iss, sub); ids keep keys apart.
+		if len(keys) > 1 && (k.ID == "" || ids[k.ID]) {
+			return nil, fmt.Errorf("jwt key %d: with several JWT keys each needs a distinct id", i)
+		}
+		ids[k.ID] = true
 		jk := jwtKey{cfg: k}
 		switch k.Algorithm {
 		case "HS256":

@@ -54,19 +54,9 @@ func newRedis(ctx context.Context, cfg *config.Config) (redis.UniversalClient, e
 	defer cancel()
 	if err := rdb.Ping(pctx).Err(); err != nil {
 		rdb.Close()
-		return nil, fmt.Errorf("redis at %s is not reachable: %w (start one with: redis-server --daemonize yes)", redactURL(cfg.Redis.URL), err)
+		return nil, fmt.Errorf("redis at %s is not reachable: %w (start one with: redis-server --daemonize yes)", config.RedactURL(cfg.Redis.URL), err)
 	}
 	return rdb, nil
-}
-
-// redactURL hides a password in a Redis URL.
-func redactURL(u string) string {
-	if i := strings.Index(u, "@"); i > 0 {
-		if j := strings.Index(u, "://"); j >= 0 && j < i {
-			return u[:j+3] + "***" + u[i:]
-		}
-	}
-	return u
 }
 
 // buildModels turns configured models into gateway models with backends.

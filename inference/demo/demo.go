@@ -60,6 +60,7 @@ type request struct {
 	Prompt    json.RawMessage `json:"prompt"`
 	Input     json.RawMessage `json:"input"`
 	MaxTokens *int            `json:"max_tokens"`
+	MaxCompl  *int            `json:"max_completion_tokens"`
 	N         *int            `json:"n"`
 }
 
@@ -133,7 +134,10 @@ func generate(prompt string, maxTokens int) []string {
 
 func (b *Backend) wait(ctx context.Context, d time.Duration) error {
 	if d <= 0 {
-		return ctx.Err()
+		if err := ctx.Err(); err != nil {
+			return fmt.Errorf("%w: %v", inference.ErrTimeout, err)
+		}
+		return nil
 	}
 	t := time.NewTimer(d)
 	defer t.Stop()
@@ -153,6 +157,9 @@ func parse(body []byte) (*request, error) {
 	var r request
 	if err := json.Unmarshal(body, &r); err != nil {
 		return nil, &inference.UpstreamError{Status: 400, Message: "invalid JSON request body"}
+	}
+	if r.MaxCompl != nil && (r.MaxTokens == nil || *r.MaxCompl < *r.MaxTokens) {
+		r.MaxTokens = r.MaxCompl
 	}
 	if r.MaxTokens == nil {
 		v := 256
@@ -212,7 +219,7 @@ func (b *Backend) Complete(ctx context.Context, req inference.Request) (*inferen
 }
 
 func finishReason(words []string, maxTokens int) string {
-	if inference.CountTokens(strings.Join(words, "")) >= maxTokens {
+	if len(words) == 0 || inference.CountTokens(strings.Join(words, "")) >= maxTokens {
 		return "length"
 	}
 	return "stop"
@@ -317,7 +324,7 @@ func (s *stream) Next() (inference.Event, error) {
 				return inference.Event{}, err
 			}
 		} else if err := s.ctx.Err(); err != nil {
-			return inference.Event{}, err
+			return inference.Event{}, fmt.Errorf("%w: %v", inference.ErrTimeout, err)
 		}
 		w := s.words[s.i]
 		s.i++

@@ -26,7 +26,7 @@ type Config struct {
 	BaseURL string
 	// APIKey is sent as a bearer token when set. Never logged.
 	APIKey string
-	// Timeout bounds a whole call, streams included.
+	// Timeout bounds a whole call, streams included. Default 120s.
 	Timeout time.Duration
 	// Client is the HTTP client; nil means a pooled client made for this backend.
 	Client *http.Client
@@ -44,6 +44,9 @@ var _ inference.Backend = (*Backend)(nil)
 
 // New returns a backend for cfg.
 func New(cfg Config) *Backend {
+	if cfg.Timeout <= 0 {
+		cfg.Timeout = 120 * time.Second
+	}
 	c := cfg.Client
 	if c == nil {
 		c = &http.Client{Transport: &http.Transport{

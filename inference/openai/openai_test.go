@@ -1,0 +1,520 @@
+package openai_test
+
+import (
+	"encoding/json"
+	"errors"
+	"io"
+	"net/http"
+	"net/http/httptest"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+	"time"
+
+	"github.com/imogate/imogate/inference"
+	"github.com/imogate/imogate/inference/openai"
+)
+
+// seen is what the fake upstream received.
+type seen struct {
+	Method, Path, Auth, ContentType, Accept string
+	Body                                    []byte
+}
+
+// upstream is an httptest server speaking the OpenAI protocol through handler,
+// recording every request it receives.
+type upstream struct {
+	*httptest.Server
+	mu   sync.Mutex
+	reqs []seen
+}
+
+func newUpstream(t *testing.T, handler http.HandlerFunc) *upstream {
+	t.Helper()
+	u := &upstream{}
+	u.Server = httptest.NewServer(http.HandlerFunc(func(w http.ResponseWriter, r *http.Request) {
+		body, _ := io.ReadAll(r.Body)
+		u.mu.Lock()
+		u.reqs = append(u.reqs, seen{r.Method, r.URL.Path, r.Header.Get("Authorization"), r.Header.Get("Content-Type"), r.Header.Get("Accept"), body})
+		u.mu.Unlock()
+		handler(w, r)
+	}))
+	t.Cleanup(u.Close)
+	return u
+}
+
+func (u *upstream) last(t *testing.T) seen {
+	t.Helper()
+	u.mu.Lock()
+	defer u.mu.Unlock()
+	if len(u.reqs) == 0 {
+		t.Fatal("the upstream received no request")
+	}
+	return u.reqs[len(u.reqs)-1]
+}
+
+func jsonReply(status int, body string) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		w.WriteHeader(status)
+		io.WriteString(w, body)
+	}
+}
+
+func sseReply(transcript []byte) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.WriteHeader(http.StatusOK)
+		w.Write(transcript)
+	}
+}
+
+const chatBody = `{"model":"llama","messages":[{"role":"user","content":"Say hello"}],"max_tokens":16}`
+
+const chatResponse = `{"id":"chatcmpl-1","object":"chat.completion","created":1700000000,"model":"llama",
+"choices":[{"index":0,"message":{"role":"assistant","content":"Hello there"},"finish_reason":"stop"}],
+"usage":{"prompt_tokens":9,"completion_tokens":2,"total_tokens":11}}`
+
+func TestComplete(t *testing.T) {
+	tests := []struct {
+		name     string
+		apiKey   string
+		endpoint inference.Endpoint
+		reqBody  string
+		reply    string
+		want     inference.Usage
+	}{
+		{
+			name: "chat with usage and api key", apiKey: "sk-upstream-secret", endpoint: inference.ChatCompletions,
+			reqBody: chatBody, reply: chatResponse, want: inference.Usage{PromptTokens: 9, CompletionTokens: 2, Reported: true},
+		},
+		{
+			name: "completions without api key", endpoint: inference.Completions,
+			reqBody: `{"model":"llama","prompt":"Once upon"}`,
+			reply:   `{"id":"c","object":"text_completion","choices":[{"index":0,"text":" a time","finish_reason":"stop"}],"usage":{"prompt_tokens":2,"completion_tokens":3,"total_tokens":5}}`,
+			want:    inference.Usage{PromptTokens: 2, CompletionTokens: 3, Reported: true},
+		},
+		{
+			name: "embeddings reporting totals only", endpoint: inference.Embeddings,
+			reqBody: `{"model":"e5","input":"hello"}`,
+			reply:   `{"object":"list","data":[{"object":"embedding","index":0,"embedding":[0.1,0.2]}],"usage":{"total_tokens":3}}`,
+			want:    inference.Usage{PromptTokens: 3, Reported: true},
+		},
+		{
+			name: "no usage: estimated", endpoint: inference.ChatCompletions, reqBody: chatBody,
+			reply: `{"id":"x","choices":[{"index":0,"message":{"role":"assistant","content":"Hello brave world"}}]}`,
+			want: inference.Usage{
+				PromptTokens:     uint32(inference.CountTokens(chatBody)),
+				CompletionTokens: uint32(inference.CountTokens("Hello brave world")),
+			},
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			up := newUpstream(t, jsonReply(http.StatusOK, tt.reply))
+			b := openai.New(openai.Config{BaseURL: up.URL + "/v1/", APIKey: tt.apiKey, Timeout: 5 * time.Second})
+			resp, err := b.Complete(t.Context(), inference.Request{Endpoint: tt.endpoint, Body: []byte(tt.reqBody)})
+			if err != nil {
+				t.Fatalf("Complete: %v", err)
+			}
+			if string(resp.Body) != tt.reply {
+				t.Fatalf("body = %s, want the upstream's body as is", resp.Body)
+			}
+			if resp.Usage != tt.want {
+				t.Fatalf("usage = %+v, want %+v", resp.Usage, tt.want)
+			}
+			got := up.last(t)
+			wantAuth := ""
+			if tt.apiKey != "" {
+				wantAuth = "Bearer " + tt.apiKey
+			}
+			if got.Method != http.MethodPost || got.Path != "/v1/"+string(tt.endpoint) || got.Auth != wantAuth ||
+				got.ContentType != "application/json" || string(got.Body) != tt.reqBody {
+				t.Fatalf("upstream saw %s %s auth %q type %q body %s; want POST /v1/%s auth %q application/json %s",
+					got.Method, got.Path, got.Auth, got.ContentType, got.Body, tt.endpoint, wantAuth, tt.reqBody)
+			}
+		})
+	}
+}
+
+func TestCompleteErrors(t *testing.T) {
+	tests := []struct {
+		name       string
+		handler    http.HandlerFunc
+		timeout    time.Duration
+		wantStatus int    // UpstreamError status, 0 when not an UpstreamError
+		wantMsg    string // part of the UpstreamError message
+		timeoutErr bool
+	}{
+		{
+			name:    "400 with OpenAI error JSON",
+			handler: jsonReply(400, `{"error":{"message":"max_tokens is too large","type":"invalid_request_error","param":"max_tokens","code":null}}`),
+			timeout: 5 * time.Second, wantStatus: 400, wantMsg: "max_tokens is too large",
+		},
+		{
+			name: "500 with text body", handler: jsonReply(500, `Internal Server Error`),
+			timeout: 5 * time.Second, wantStatus: 500, wantMsg: "the upstream model server returned an error",
+		},
+		{
+			name: "503 with OpenAI error JSON", handler: jsonReply(503, `{"error":{"message":"overloaded"}}`),
+			timeout: 5 * time.Second, wantStatus: 503, wantMsg: "overloaded",
+		},
+		{
+			name:    "invalid JSON body",
+			handler: jsonReply(200, `{"id":"x","choices":[`),
+			timeout: 5 * time.Second, wantStatus: http.StatusBadGateway, wantMsg: "invalid JSON",
+		},
+		{
+			name: "no headers before the timeout",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				select {
+				case <-r.Context().Done():
+				case <-time.After(5 * time.Second):
+				}
+			},
+			timeout: 200 * time.Millisecond, timeoutErr: true,
+		},
+		{
+			name: "body stalls past the timeout",
+			handler: func(w http.ResponseWriter, r *http.Request) {
+				w.Header().Set("Content-Type", "application/json")
+				w.WriteHeader(200)
+				io.WriteString(w, `{"id":"x",`)
+				w.(http.Flusher).Flush()
+				select {
+				case <-r.Context().Done():
+				case <-time.After(5 * time.Second):
+				}
+			},
+			timeout: 300 * time.Millisecond, timeoutErr: true,
+		},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			up := newUpstream(t, tt.handler)
+			b := openai.New(openai.Config{BaseURL: up.URL + "/v1", Timeout: tt.timeout})
+			start := time.Now()
+			resp, err := b.Complete(t.Context(), inference.Request{Endpoint: inference.ChatCompletions, Body: []byte(chatBody)})
+			if err == nil {
+				t.Fatalf("Complete succeeded: %s", resp.Body)
+			}
+			if tt.timeoutErr {
+				if !errors.Is(err, inference.ErrTimeout) {
+					t.Fatalf("err = %v, want ErrTimeout", err)
+				}
+				if d := time.Since(start); d > tt.timeout+2*time.Second {
+					t.Fatalf("the timeout took %v", d)
+				}
+				return
+			}
+			var ue *inference.UpstreamError
+			if !errors.As(err, &ue) {
+				t.Fatalf("err = %v (%T), want *inference.UpstreamError", err, err)
+			}
+			if ue.Status != tt.wantStatus || !strings.Contains(ue.Message, tt.wantMsg) {
+				t.Fatalf("UpstreamError = %+v, want status %d and message containing %q", *ue, tt.wantStatus, tt.wantMsg)
+			}
+			if errors.Is(err, inference.ErrTimeout) {
+				t.Fatalf("err %v is a timeout", err)
+			}
+		})
+	}
+}
+
+// transcriptWant is what a canned SSE transcript must yield.
+type transcriptWant struct {
+	events int    // data events before io.EOF, [DONE] excluded
+	text   string // concatenated delta.content / text of the events
+	usage  inference.Usage
+}
+
+// streamReq is the request body of the transcript tests; estimated prompt
+// usage is CountTokens of it.
+const streamReq = `{"model":"llama","messages":[{"role":"user","content":"Say hello to the brave new world"}],"stream":true,"stream_options":{"include_usage":true}}`
+
+// transcripts maps every file in testdata/*.sse to what it must yield. A new
+// transcript without an entry fails the test.
+var transcripts = map[string]transcriptWant{
+	"openai_usage_chunk.sse": {events: 5, text: "Hello world",
+		usage: inference.Usage{PromptTokens: 12, CompletionTokens: 2, Reported: true}},
+	"vllm_usage_last_chunk.sse": {events: 4, text: "The answer is 42.",
+		usage: inference.Usage{PromptTokens: 31, CompletionTokens: 9, Reported: true}},
+	"llamacpp_usage_with_timings.sse": {events: 3, text: "Hi",
+		usage: inference.Usage{PromptTokens: 5, CompletionTokens: 16, Reported: true}},
+	"groq_x_groq_usage.sse": {events: 3, text: "Fast",
+		usage: inference.Usage{PromptTokens: 18, CompletionTokens: 7, Reported: true}},
+	"no_usage_estimated.sse": {events: 4, text: "Hello brave new world!",
+		usage: inference.Usage{PromptTokens: uint32(inference.CountTokens(streamReq)), CompletionTokens: 1 + 3 + 1}},
+	"input_output_tokens.sse": {events: 2, text: "one two three",
+		usage: inference.Usage{PromptTokens: 100, CompletionTokens: 3, Reported: true}},
+	"multiline_data.sse": {events: 2, text: "split",
+		usage: inference.Usage{PromptTokens: 4, CompletionTokens: 1, Reported: true}},
+	"comments_keepalive.sse": {events: 3, text: "alive",
+		usage: inference.Usage{PromptTokens: 6, CompletionTokens: 1, Reported: true}},
+	"crlf_line_endings.sse": {events: 2, text: "crlf",
+		usage: inference.Usage{PromptTokens: 3, CompletionTokens: 1, Reported: true}},
+	"missing_done_no_trailing_newline.sse": {events: 2, text: "no done",
+		usage: inference.Usage{PromptTokens: 8, CompletionTokens: 2, Reported: true}},
+	"missing_done_no_usage.sse": {events: 1, text: "cut off",
+		usage: inference.Usage{PromptTokens: uint32(inference.CountTokens(streamReq)), CompletionTokens: 2}},
+}
+
+func TestStreamTranscripts(t *testing.T) {
+	files, err := filepath.Glob(filepath.Join("testdata", "*.sse"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	if len(files) != len(transcripts) {
+		t.Fatalf("%d transcripts in testdata, %d expectations: keep them in step", len(files), len(transcripts))
+	}
+	for _, f := range files {
+		name := filepath.Base(f)
+		t.Run(name, func(t *testing.T) {
+			want, ok := transcripts[name]
+			if !ok {
+				t.Fatalf("no expectation for %s", name)
+			}
+			data, err := os.ReadFile(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			up := newUpstream(t, sseReply(data))
+			b := openai.New(openai.Config{BaseURL: up.URL + "/v1", APIKey: "sk-stream", Timeout: 5 * time.Second})
+			s, err := b.Stream(t.Context(), inference.Request{Endpoint: inference.ChatCompletions, Body: []byte(streamReq)})
+			if err != nil {
+				t.Fatalf("Stream: %v", err)
+			}
+			defer s.Close()
+			var text strings.Builder
+			events := 0
+			for {
+				ev, err := s.Next()
+				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil {
+					t.Fatalf("Next after %d events: %v", events, err)
+				}
+				events++
+				if !json.Valid(ev.Data) {
+					t.Fatalf("event %d is not JSON: %q", events, ev.Data)
+				}
+				text.WriteString(deltaText(t, ev.Data))
+			}
+			if _, err := s.Next(); !errors.Is(err, io.EOF) {
+				t.Fatalf("Next after io.EOF = %v, want io.EOF again", err)
+			}
+			if events != want.events || text.String() != want.text {
+				t.Fatalf("got %d events with text %q, want %d with %q", events, text.String(), want.events, want.text)
+			}
+			if u := s.Usage(); u != want.usage {
+				t.Fatalf("usage = %+v, want %+v", u, want.usage)
+			}
+			got := up.last(t)
+			if got.Accept != "text/event-stream" || got.Auth != "Bearer sk-stream" || string(got.Body) != streamReq {
+				t.Fatalf("upstream saw accept %q auth %q body %s", got.Accept, got.Auth, got.Body)
+			}
+		})
+	}
+}
+
+func deltaText(t *testing.T, data []byte) string {
+	t.Helper()
+	var v struct {
+		Choices []struct {
+			Text  string `json:"text"`
+			Delta struct {
+				Content *string `json:"content"`
+			} `json:"delta"`
+		} `json:"choices"`
+	}
+	if err := json.Unmarshal(data, &v); err != nil {
+		t.Fatalf("chunk %s: %v", data, err)
+	}
+	var sb strings.Builder
+	for _, c := range v.Choices {
+		sb.WriteString(c.Text)
+		if c.Delta.Content != nil {
+			sb.WriteString(*c.Delta.Content)
+		}
+	}
+	return sb.String()
+}
+
+// TestStreamUsageSoFar checks Usage reflects what was generated before the
+// stream ends (what the gateway charges when a client disconnects).
+func TestStreamUsageSoFar(t *testing.T) {
+	data, err := os.ReadFile(filepath.Join("testdata", "no_usage_estimated.sse"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	up := newUpstream(t, sseReply(data))
+	b := openai.New(openai.Config{BaseURL: up.URL + "/v1", Timeout: 5 * time.Second})
+	s, err := b.Stream(t.Context(), inference.Request{Endpoint: inference.ChatCompletions, Body: []byte(streamReq)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	steps := []struct {
+		name       string
+		completion uint32
+	}{
+		{"role chunk", 0},
+		{"first word", 1},
+		{"three more words", 4},
+	}
+	for _, st := range steps {
+		t.Run(st.name, func(t *testing.T) {
+			if _, err := s.Next(); err != nil {
+				t.Fatal(err)
+			}
+			u := s.Usage()
+			if u.Reported || u.CompletionTokens != st.completion || u.PromptTokens != uint32(inference.CountTokens(streamReq)) {
+				t.Fatalf("usage = %+v, want an estimate with %d completion tokens", u, st.completion)
+			}
+		})
+	}
+}
+
+func TestStreamErrors(t *testing.T) {
+	tests := []struct {
+		name       string
+		handler    http.HandlerFunc
+		wantStatus int
+		wantMsg    string
+	}{
+		{"400 before the stream", jsonReply(400, `{"error":{"message":"stream_options needs stream"}}`), 400, "stream_options needs stream"},
+		{"500 before the stream", jsonReply(500, `oops`), 500, "returned an error"},
+		{"429 rate limited", jsonReply(429, `{"error":{"message":"slow down"}}`), 429, "slow down"},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			up := newUpstream(t, tt.handler)
+			b := openai.New(openai.Config{BaseURL: up.URL + "/v1", Timeout: 5 * time.Second})
+			s, err := b.Stream(t.Context(), inference.Request{Endpoint: inference.ChatCompletions, Body: []byte(streamReq)})
+			if err == nil {
+				s.Close()
+				t.Fatal("Stream succeeded")
+			}
+			var ue *inference.UpstreamError
+			if !errors.As(err, &ue) || ue.Status != tt.wantStatus || !strings.Contains(ue.Message, tt.wantMsg) {
+				t.Fatalf("err = %v, want UpstreamError %d containing %q", err, tt.wantStatus, tt.wantMsg)
+			}
+		})
+	}
+}
+
+// stallingStream sends one chunk, then holds the connection open until the
+// client goes away (reported on gone) or 5 s pass.
+func stallingStream(gone chan<- struct{}) http.HandlerFunc {
+	return func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "text/event-stream")
+		w.WriteHeader(200)
+		io.WriteString(w, "data: {\"choices\":[{\"index\":0,\"delta\":{\"content\":\"first\"}}]}\n\n")
+		w.(http.Flusher).Flush()
+		select {
+		case <-r.Context().Done():
+			close(gone)
+		case <-time.After(5 * time.Second):
+		}
+	}
+}
+
+func TestStreamCloseCancelsUpstream(t *testing.T) {
+	gone := make(chan struct{})
+	up := newUpstream(t, stallingStream(gone))
+	b := openai.New(openai.Config{BaseURL: up.URL + "/v1", Timeout: 30 * time.Second})
+	s, err := b.Stream(t.Context(), inference.Request{Endpoint: inference.ChatCompletions, Body: []byte(streamReq)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := s.Next(); err != nil {
+		t.Fatalf("first event: %v", err)
+	}
+	if err := s.Close(); err != nil {
+		t.Fatalf("Close: %v", err)
+	}
+	select {
+	case <-gone:
+	case <-time.After(3 * time.Second):
+		t.Fatal("the upstream request was not cancelled by Close")
+	}
+}
+
+func TestStreamTimeoutMidStream(t *testing.T) {
+	gone := make(chan struct{})
+	up := newUpstream(t, stallingStream(gone))
+	b := openai.New(openai.Config{BaseURL: up.URL + "/v1", Timeout: 300 * time.Millisecond})
+	s, err := b.Stream(t.Context(), inference.Request{Endpoint: inference.ChatCompletions, Body: []byte(streamReq)})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer s.Close()
+	if _, err := s.Next(); err != nil {
+		t.Fatalf("first event: %v", err)
+	}
+	start := time.Now()
+	_, err = s.Next()
+	if !errors.Is(err, inference.ErrTimeout) {
+		t.Fatalf("Next after the timeout = %v, want ErrTimeout", err)
+	}
+	if d := time.Since(start); d > 3*time.Second {
+		t.Fatalf("the timeout took %v", d)
+	}
+	if u := s.Usage(); u.CompletionTokens != 1 || u.Reported {
+		t.Fatalf("usage after timeout = %+v, want the 1 token generated", u)
+	}
+}
+
+// TestStreamBadUpstream covers upstreams that answer 200 but not with a
+// usable event stream.
+func TestStreamBadUpstream(t *testing.T) {
+	tests := []struct {
+		name       string
+		handler    http.HandlerFunc
+		openFails  bool // Stream itself fails; otherwise Next does
+		wantStatus int
+	}{
+		{"JSON instead of SSE", jsonReply(200, chatResponse), true, http.StatusBadGateway},
+		{"no content type", func(w http.ResponseWriter, r *http.Request) {
+			w.Header()["Content-Type"] = nil
+			w.WriteHeader(200)
+		}, true, http.StatusBadGateway},
+		{"event that is not JSON", sseReply([]byte("data: {\"choices\":[]}\n\ndata: hello there\n\ndata: [DONE]\n\n")), false, http.StatusBadGateway},
+		{"SSE with charset", func(w http.ResponseWriter, r *http.Request) {
+			w.Header().Set("Content-Type", "text/event-stream; charset=utf-8")
+			io.WriteString(w, "data: {\"choices\":[]}\n\ndata: [DONE]\n\n")
+		}, false, 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			up := newUpstream(t, tt.handler)
+			b := openai.New(openai.Config{BaseURL: up.URL + "/v1", Timeout: 5 * time.Second})
+			s, err := b.Stream(t.Context(), inference.Request{Endpoint: inference.ChatCompletions, Body: []byte(streamReq)})
+			if !tt.openFails {
+				if err != nil {
+					t.Fatalf("Stream: %v", err)
+				}
+				defer s.Close()
+				for err == nil {
+					_, err = s.Next()
+				}
+				if tt.wantStatus == 0 {
+					if !errors.Is(err, io.EOF) {
+						t.Fatalf("stream ended with %v, want io.EOF", err)
+					}
+					return
+				}
+			} else if err == nil {
+				s.Close()
+				t.Fatal("Stream succeeded")
+			}
+			var ue *inference.UpstreamError
+			if !errors.As(err, &ue) || ue.Status != tt.wantStatus {
+				t.Fatalf("err = %v, want UpstreamError %d", err, tt.wantStatus)
+			}
+		})
+	}
+}

@@ -73,6 +73,7 @@ func (s *Server) revokeKey(c *fiber.Ctx) error {
 	if err := s.store.RevokeKey(c.UserContext(), c.Params("id")); err != nil {
 		return err
 	}
+	s.keys.clear() // effective at once here; other gateways forget it within the cache TTL
 	s.log.Info("api key revoked", "key_id", c.Params("id"))
 	return c.JSON(fiber.Map{"id": c.Params("id"), "revoked": true})
 }

@@ -77,6 +77,9 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 func (s *Server) resolve(ctx context.Context, tok string) (*Principal, error) {
 	switch {
 	case strings.HasPrefix(tok, redisstore.KeyPrefix):
+		if p := s.keys.get(tok); p != nil {
+			return p, nil
+		}
 		k, err := s.store.LookupKey(ctx, tok)
 		if errors.Is(err, metering.ErrNotFound) {
 			return nil, unauthorized("invalid API key")
@@ -84,7 +87,9 @@ func (s *Server) resolve(ctx context.Context, tok string) (*Principal, error) {
 		if err != nil {
 			return nil, err
 		}
-		return &Principal{Account: k.ID, Name: k.Name, Role: k.Role, Models: k.Models, RPM: k.RPM, TPM: k.TPM, Via: "api_key"}, nil
+		p := &Principal{Account: k.ID, Name: k.Name, Role: k.Role, Models: k.Models, RPM: k.RPM, TPM: k.TPM, Via: "api_key"}
+		s.keys.put(tok, p)
+		return p, nil
 	case s.adminToken != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(s.adminToken)) == 1:
 		return &Principal{Account: "admin", Name: "admin-token", Role: RoleAdmin, Models: []string{"*"}, Via: "admin_token"}, nil
 	case strings.Count(tok, ".") == 2:

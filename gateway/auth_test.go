@@ -19,6 +19,7 @@ import (
 	"path/filepath"
 	"slices"
 	"strings"
+	"sync"
 	"testing"
 	"time"
 
@@ -437,6 +438,7 @@ type testGateway struct {
 	adminToken string
 	jwtSecret  string
 	token      common.Address
+	clk        *testClock
 }
 
 func newTestGateway(t *testing.T) *testGateway {
@@ -458,7 +460,7 @@ func newTestGateway(t *testing.T) *testGateway {
 	if _, err := rand.Read(adm[:]); err != nil {
 		t.Fatal(err)
 	}
-	g := &testGateway{store: store, token: tok, adminToken: "adm-" + hex.EncodeToString(adm[:]), jwtSecret: testSecret}
+	g := &testGateway{store: store, token: tok, adminToken: "adm-" + hex.EncodeToString(adm[:]), jwtSecret: testSecret, clk: &testClock{t: time.Now()}}
 	srv, err := New(Config{
 		Models: []Model{{
 			Name: "imogate-demo", Token: tok, Upstream: "imogate-demo", Backend: demo.New(demo.Config{}),
@@ -472,6 +474,7 @@ func newTestGateway(t *testing.T) *testGateway {
 		JWTKeys:      []config.JWTKey{hsKey("main", testSecret, testIssuer, "")},
 		AdminToken:   g.adminToken,
 		MaxBodyBytes: 1 << 20,
+		Now:          g.clk.now,
 	})
 	if err != nil {
 		t.Fatalf("gateway.New: %v", err)
@@ -626,6 +629,16 @@ func assertOpenAIError(t *testing.T, body []byte, code string) {
 	}
 }
 
+// testClock is a settable clock.
+type testClock struct {
+	mu sync.Mutex
+	t  time.Time
+}
+
+func (c *testClock) now() time.Time { c.mu.Lock(); defer c.mu.Unlock(); return c.t }
+
+func (c *testClock) advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.mu.Unlock() }
+
 // TestRevokeTakesEffect checks a key that worked stops working once revoked.
 func TestRevokeTakesEffect(t *testing.T) {
 	g := newTestGateway(t)
@@ -647,6 +660,9 @@ func TestRevokeTakesEffect(t *testing.T) {
 				if err := g.store.RevokeKey(t.Context(), k.ID); err != nil {
 					t.Fatal(err)
 				}
+				// Another process revoked it: this gateway's key cache
+				// forgets it within its TTL (2 s).
+				g.clk.advance(2*time.Second + time.Millisecond)
 			}
 			status, body := g.do(t, "GET", "/v1/models", secret)
 			if status != st.status {

@@ -54,7 +54,11 @@ type Config struct {
 	MaxBodyBytes   int
 	ReservationTTL time.Duration // added to a model's timeout for a hold's lifetime
 	IdempotencyTTL time.Duration
-	Now            func() time.Time // nil = time.Now
+	// KeyCacheTTL is how long a resolved API key is cached in memory; a
+	// revoked key keeps working this long at most. 0 means 2s; negative
+	// disables the cache.
+	KeyCacheTTL time.Duration
+	Now         func() time.Time // nil = time.Now
 }
 
 // Validate reports every missing dependency at once.
@@ -104,6 +108,7 @@ type Server struct {
 	idemTTL        time.Duration
 	now            func() time.Time
 	metrics        *metrics
+	keys           *keyCache
 
 	// baseCtx outlives requests: streams and commits run under it so a
 	// shutdown lets them finish. inflight counts paid calls under way.
@@ -129,6 +134,11 @@ func New(cfg Config) (*Server, error) {
 		adminToken: cfg.AdminToken, maxBody: cfg.MaxBodyBytes, reservationTTL: cfg.ReservationTTL,
 		idemTTL: cfg.IdempotencyTTL, now: now, baseCtx: context.Background(),
 	}
+	kttl := cfg.KeyCacheTTL
+	if kttl == 0 {
+		kttl = 2 * time.Second
+	}
+	s.keys = newKeyCache(kttl, 100_000, now)
 	if s.idemTTL <= 0 {
 		s.idemTTL = 24 * time.Hour
 	}

@@ -82,22 +82,32 @@ var ErrKeyRevoked = errors.New("api key revoked")
 // LookupKey finds the record of a presented API key: metering.ErrNotFound if
 // unknown, ErrKeyRevoked if revoked.
 func (s *Store) LookupKey(ctx context.Context, secret string) (Key, error) {
-	id, err := s.rdb.Get(ctx, keyHashKey(hashAPIKey(secret))).Result()
+	// One round trip: the script follows the hash to the record.
+	vals, err := lookupKeyScript.Run(ctx, s.rdb, []string{keyHashKey(hashAPIKey(secret))}, "imogate:key:").StringSlice()
 	if errors.Is(err, redis.Nil) {
 		return Key{}, metering.ErrNotFound
 	}
 	if err != nil {
 		return Key{}, fmt.Errorf("look up key: %w", err)
 	}
-	k, err := s.GetKey(ctx, id)
-	if err != nil {
-		return Key{}, err
+	m := make(map[string]string, len(vals)/2)
+	for i := 0; i+1 < len(vals); i += 2 {
+		m[vals[i]] = vals[i+1]
 	}
+	if len(m) == 0 {
+		return Key{}, metering.ErrNotFound
+	}
+	k := keyFromFields(m)
 	if k.Revoked {
 		return Key{}, ErrKeyRevoked
 	}
 	return k, nil
 }
+
+var lookupKeyScript = redis.NewScript(`
+local id = redis.call('GET', KEYS[1])
+if not id then return false end
+return redis.call('HGETALL', ARGV[1] .. id)`)
 
 // GetKey loads a key record by id.
 func (s *Store) GetKey(ctx context.Context, id string) (Key, error) {
@@ -108,6 +118,10 @@ func (s *Store) GetKey(ctx context.Context, id string) (Key, error) {
 	if len(m) == 0 {
 		return Key{}, metering.ErrNotFound
 	}
+	return keyFromFields(m), nil
+}
+
+func keyFromFields(m map[string]string) Key {
 	rpm, _ := strconv.ParseInt(m["rpm"], 10, 64)
 	tpm, _ := strconv.ParseInt(m["tpm"], 10, 64)
 	created, _ := strconv.ParseInt(m["created"], 10, 64)
@@ -118,7 +132,7 @@ func (s *Store) GetKey(ctx context.Context, id string) (Key, error) {
 	return Key{
 		ID: m["id"], Name: m["name"], Role: m["role"], Models: models, RPM: rpm, TPM: tpm,
 		Created: time.Unix(created, 0).UTC(), Revoked: m["revoked"] == "true",
-	}, nil
+	}
 }
 
 // ListKeys returns every key record, sorted by creation then id.

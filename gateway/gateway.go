@@ -109,6 +109,7 @@ type Server struct {
 	now            func() time.Time
 	metrics        *metrics
 	keys           *keyCache
+	sigs           *sigWriter
 
 	// baseCtx outlives requests: streams and commits run under it so a
 	// shutdown lets them finish. inflight counts paid calls under way.
@@ -139,6 +140,7 @@ func New(cfg Config) (*Server, error) {
 		kttl = 2 * time.Second
 	}
 	s.keys = newKeyCache(kttl, 100_000, now)
+	s.sigs = newSigWriter(cfg.Store, cfg.Logger)
 	if s.idemTTL <= 0 {
 		s.idemTTL = 24 * time.Hour
 	}
@@ -227,6 +229,7 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		return errors.Join(err, fmt.Errorf("in-flight calls still running: %w", ctx.Err()))
 	}
+	s.sigs.close()
 	return err
 }
 

@@ -18,6 +18,7 @@ import (
 
 	"github.com/imogate/imogate/inference"
 	"github.com/imogate/imogate/metering"
+	"github.com/imogate/imogate/metering/redisstore"
 )
 
 // HTTP headers carrying receipts (DESIGN.md).
@@ -170,8 +171,12 @@ func (c *call) upstreamBody() ([]byte, error) {
 	return json.Marshal(out)
 }
 
-// rewriteModel sets a response object's "model" to the public name.
+// rewriteModel sets a response object's "model" to the public name. A body
+// that already names it is returned as is, without a decode.
 func rewriteModel(body []byte, name string) []byte {
+	if quoted, _ := json.Marshal(name); bytes.Contains(body, append([]byte(`"model":`), quoted...)) {
+		return body
+	}
 	var obj map[string]json.RawMessage
 	if err := json.Unmarshal(body, &obj); err != nil {
 		return body
@@ -284,6 +289,7 @@ func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *m
 	r, err := s.store.Commit(ctx, metering.CommitRequest{
 		Reservation: *h.res,
 		ModelName:   h.call.model.Name,
+		Signer:      s.signer.Address(),
 		Receipt: metering.Receipt{
 			Payer: metering.PayerOf(h.principal.Account), Timestamp: uint64(now.UnixMilli()),
 			PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens, Fee: big.NewInt(fee),
@@ -299,13 +305,14 @@ func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *m
 	if err != nil {
 		return metering.SignedReceipt{}, err
 	}
-	if err := s.store.SetSignature(ctx, r.Model, r.Seq, sig); err != nil {
-		// The receipt and charge are committed; the signature is deterministic
-		// and is recomputed when the receipt is read.
-		s.log.Warn("storing signature failed", "receipt_id", r.ID.Hex(), "err", err)
-	}
-	if err := s.store.CountTokens(ctx, h.principal.Account, int64(u.PromptTokens)+int64(u.CompletionTokens)); err != nil {
-		s.log.Warn("token rate counter not updated", "err", err)
+	// The receipt and charge are committed; its signature is written behind,
+	// batched with others. Signatures are deterministic (RFC 6979): one lost
+	// in a crash is recomputed from the log when the receipt is read.
+	s.sigs.add(redisstore.SignatureWrite{Token: r.Model, Seq: r.Seq, Sig: sig})
+	if h.principal.TPM > 0 {
+		if err := s.store.CountTokens(ctx, h.principal.Account, int64(u.PromptTokens)+int64(u.CompletionTokens)); err != nil {
+			s.log.Warn("token rate counter not updated", "err", err)
+		}
 	}
 	s.metrics.fees.WithLabelValues(h.call.model.Name).Add(float64(fee))
 	s.metrics.receipts.WithLabelValues(h.call.model.Name).Inc()

@@ -4,6 +4,7 @@ import (
 	"context"
 	"encoding/json"
 	"errors"
+	"fmt"
 	"net/http"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -134,6 +135,10 @@ func (s *Server) findReceipt(ctx context.Context, id common.Hash) (redisstore.Lo
 func (s *Server) signed(ctx context.Context, lr redisstore.LoggedReceipt) (metering.SignedReceipt, error) {
 	sig := lr.Signature
 	if len(sig) != 65 {
+		if lr.Signer != s.signer.Address() {
+			return metering.SignedReceipt{}, fmt.Errorf("receipt %d has no stored signature and was issued by signer %s, not the current %s",
+				lr.Seq, lr.Signer.Hex(), s.signer.Address().Hex())
+		}
 		var err error
 		if sig, err = s.signer.Sign(&lr.Receipt); err != nil {
 			return metering.SignedReceipt{}, err

@@ -20,6 +20,7 @@ import (
 	"net/http"
 	"os"
 	"runtime"
+	"runtime/pprof"
 	"slices"
 	"strconv"
 	"strings"
@@ -52,7 +53,19 @@ func run() error {
 	dur := flag.Duration("duration", 10*time.Second, "length of each phase")
 	conc := flag.Int("concurrency", 64, "concurrent clients in the full-load phases")
 	rate := flag.Int("rate", 1000, "calls per second in the fixed-rate phases")
+	only := flag.String("only", "", "run only this target: direct or gateway (default both)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
 	flag.Parse()
+	if *cpuprofile != "" {
+		f, err := os.Create(*cpuprofile)
+		if err != nil {
+			return err
+		}
+		if err := pprof.StartCPUProfile(f); err != nil {
+			return err
+		}
+		defer pprof.StopCPUProfile()
+	}
 
 	// Instant upstream.
 	upLn, err := net.Listen("tcp", "127.0.0.1:0")
@@ -134,6 +147,12 @@ func run() error {
 	targets := []struct {
 		name, base, auth string
 	}{{"upstream direct", upURL, ""}, {"through imogate", gwURL, secret}}
+	switch *only {
+	case "direct":
+		targets = targets[:1]
+	case "gateway":
+		targets = targets[1:]
+	}
 
 	fmt.Printf("imogate load run: %s, GOMAXPROCS=%d, %d-core machine; Redis %s; each phase %s\n\n",
 		time.Now().UTC().Format(time.RFC3339), runtime.GOMAXPROCS(0), runtime.NumCPU(), *redisURL, *dur)

@@ -11,6 +11,7 @@
 -- ARGV[10] account  ARGV[11] model name  ARGV[12] idempotency key ('' = none)
 -- ARGV[13] idem ttl ms  ARGV[14] status  ARGV[15] content type  ARGV[16] body
 -- ARGV[17] usage counter ttl (seconds)  ARGV[18] stream tail (the usage chunk, or '')
+-- ARGV[19] the receipt signer's address (a signature may be written later)
 local done = redis.call('HGET', KEYS[6], ARGV[1])
 if done then
   return {'DUP', done}
@@ -38,7 +39,7 @@ local seqs = string.format('%d', seq)
 redis.call('XADD', KEYS[5], '0-' .. seqs,
   'id', ARGV[1], 'model', ARGV[9], 'payer', ARGV[6], 'seq', seqs, 'ts', ARGV[5],
   'pt', ARGV[3], 'ct', ARGV[4], 'fee', ARGV[2], 'reqh', ARGV[7], 'resh', ARGV[8],
-  'acct', ARGV[10], 'name', ARGV[11])
+  'acct', ARGV[10], 'name', ARGV[11], 'signer', ARGV[19])
 redis.call('HSET', KEYS[6], ARGV[1], seqs)
 -- Fee counters carry into whole-ether units so no counter nears the int64
 -- limit: 'fee' holds wei below 10^18 and 'fee_e18' the carried ethers.

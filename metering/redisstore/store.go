@@ -69,7 +69,9 @@ func (s *Store) Client() redis.UniversalClient { return s.rdb }
 // Prefix is the key prefix of a model's state; the braces make the token
 // address the Redis Cluster hash tag.
 func Prefix(token common.Address) string {
-	return "imogate:{" + strings.ToLower(token.Hex()) + "}:"
+	// Plain lowercase hex: Address.Hex would compute an EIP-55 checksum
+	// (a keccak) on every call of the hot path.
+	return "imogate:{0x" + hex.EncodeToString(token[:]) + "}:"
 }
 
 type modelKeys struct{ p string }
@@ -172,8 +174,8 @@ func (s *Store) Commit(ctx context.Context, req metering.CommitRequest) (meterin
 			k.hour(req.Hour), k.acctHour(rv.Account, req.Hour), k.totals(), idemKey,
 		},
 		rid, r.Fee.String(), r.PromptTokens, r.CompletionTokens, r.Timestamp,
-		r.Payer.Hex(), r.RequestHash.Hex(), r.ResponseHash.Hex(), strings.ToLower(rv.Token.Hex()),
-		rv.Account, req.ModelName, ih, rv.IdempotencyTTL.Milliseconds(), status, ctype, body, 0, tail,
+		r.Payer.Hex(), r.RequestHash.Hex(), r.ResponseHash.Hex(), "0x"+hex.EncodeToString(rv.Token[:]),
+		rv.Account, req.ModelName, ih, rv.IdempotencyTTL.Milliseconds(), status, ctype, body, 0, tail, req.Signer.Hex(),
 	).Slice()
 	if err != nil {
 		return metering.Receipt{}, fmt.Errorf("commit: %w", err)
@@ -292,6 +294,28 @@ func (s *Store) CompleteReplay(ctx context.Context, r *metering.Reservation, rec
 	return nil
 }
 
+// SignatureWrite is one receipt signature to store.
+type SignatureWrite struct {
+	Token common.Address
+	Seq   uint64
+	Sig   []byte
+}
+
+// SetSignatures stores many signatures in one pipelined round trip.
+func (s *Store) SetSignatures(ctx context.Context, ws []SignatureWrite) error {
+	if len(ws) == 0 {
+		return nil
+	}
+	p := s.rdb.Pipeline()
+	for _, w := range ws {
+		p.HSet(ctx, keysOf(w.Token).sig(), strconv.FormatUint(w.Seq, 10), hexutil.Encode(w.Sig))
+	}
+	if _, err := p.Exec(ctx); err != nil {
+		return fmt.Errorf("store signatures: %w", err)
+	}
+	return nil
+}
+
 // SetSignature stores a receipt's signature. Signatures are deterministic
 // (RFC 6979), so writing one again after a crash gives the same bytes.
 func (s *Store) SetSignature(ctx context.Context, token common.Address, seq uint64, sig []byte) error {
@@ -306,6 +330,7 @@ func (s *Store) SetSignature(ctx context.Context, token common.Address, seq uint
 type LoggedReceipt struct {
 	metering.Receipt
 	Signature []byte
+	Signer    common.Address // the signer at commit time
 	Account   string
 	ModelName string
 }
@@ -398,6 +423,7 @@ func decodeLogEntry(v map[string]any) (LoggedReceipt, error) {
 			RequestHash:      common.HexToHash(str("reqh")),
 			ResponseHash:     common.HexToHash(str("resh")),
 		},
+		Signer:    common.HexToAddress(str("signer")),
 		Account:   str("acct"),
 		ModelName: str("name"),
 	}, nil

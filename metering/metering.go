@@ -117,7 +117,7 @@ type CommitRequest struct {
 	ModelName   string
 	Signer      common.Address // who will sign the receipt (recorded in the log)
 	Receipt     Receipt        // all fields but Seq; Fee ≤ Reservation.Amount
-	Hour        int64   // unix hour bucket for usage counters
+	Hour        int64          // unix hour bucket for usage counters
 	// Response is stored for idempotent replays when an idempotency key is set.
 	Response *Replay
 }

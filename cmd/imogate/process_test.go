@@ -9,6 +9,8 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
+	"log/slog"
+	"math/big"
 	"net"
 	"net/http"
 	"os"
@@ -21,9 +23,12 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/imogate/imogate/internal/testredis"
 	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/settlement/devchain"
 )
 
 var (
@@ -275,5 +280,60 @@ func TestConfigValidateCommand(t *testing.T) {
 	cmd.Env = append(os.Environ(), "IMOGATE_SIGNER_KEY=4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318", "IMOGATE_ADMIN_TOKEN=x")
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("example config invalid: %v\n%s", err, out)
+	}
+}
+
+// TestContractsDeployCommand runs `imogate contracts deploy` against a chain
+// served over JSON-RPC: a wrong chain id is refused before any transaction,
+// then the real deploy prints the addresses and config lines, and the
+// settlement contract has code on-chain.
+func TestContractsDeployCommand(t *testing.T) {
+	key, err := devchain.DevKey("deploy-test")
+	if err != nil {
+		t.Fatal(err)
+	}
+	from := crypto.PubkeyToAddress(key.PublicKey)
+	chain, err := devchain.Start(devchain.Config{
+		Alloc:   types.GenesisAlloc{from: {Balance: new(big.Int).Mul(big.NewInt(100), devchain.Ether)}},
+		RPCAddr: "127.0.0.1:0", MineInterval: 20 * time.Millisecond, Logger: slog.New(slog.NewTextHandler(io.Discard, nil)),
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { chain.Close() })
+	env := append(os.Environ(), "DEPLOY_KEY="+hex.EncodeToString(crypto.FromECDSA(key)))
+	run := func(args ...string) (string, error) {
+		cmd := exec.Command(imogateBin(t), append([]string{"contracts", "deploy", "--rpc", chain.RPCURL(), "--key-env", "DEPLOY_KEY",
+			"--signer", "0x1111111111111111111111111111111111111111"}, args...)...)
+		cmd.Env = env
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	out, err := run("--chain-id", "1")
+	if err == nil || !strings.Contains(out, "chain") {
+		t.Fatalf("wrong chain id accepted:\n%s", out)
+	}
+	if n, _ := chain.Client().NonceAt(t.Context(), from, nil); n != 0 {
+		t.Fatalf("%d transactions sent to the wrong chain", n)
+	}
+	out, err = run("--chain-id", "1337", "--token-name", "Demo Model", "--token-symbol", "DEMO", "--model", "demo", "--snapshot-interval", "1h")
+	if err != nil {
+		t.Fatalf("deploy failed: %v\n%s", err, out)
+	}
+	var settlement string
+	for _, line := range strings.Split(out, "\n") {
+		if strings.HasPrefix(line, "UsageSettlement:") {
+			settlement = strings.Fields(line)[1]
+		}
+	}
+	if !common.IsHexAddress(settlement) || !strings.Contains(out, "settlement_contract:") || !strings.Contains(out, "token:") {
+		t.Fatalf("output lacks addresses or config lines:\n%s", out)
+	}
+	code, err := chain.Client().CodeAt(t.Context(), common.HexToAddress(settlement), nil)
+	if err != nil || len(code) == 0 {
+		t.Fatalf("no code at the printed settlement address %s (%v)", settlement, err)
+	}
+	if strings.Contains(out, hex.EncodeToString(crypto.FromECDSA(key))) {
+		t.Fatal("the deploy key was printed")
 	}
 }

@@ -4,6 +4,7 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"log/slog"
 	"net"
 	"os"
 	"os/signal"
@@ -11,8 +12,10 @@ import (
 	"time"
 
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
+	"github.com/imogate/imogate/config"
 	"github.com/imogate/imogate/gateway"
 	"github.com/imogate/imogate/metering/redisstore"
 )
@@ -35,62 +38,71 @@ func newServeCmd() *cobra.Command {
 				return err
 			}
 			defer rdb.Close()
-			signer, err := newSigner(cfg)
-			if err != nil {
-				return err
-			}
-			models, err := buildModels(cfg)
-			if err != nil {
-				return err
-			}
-			srv, err := gateway.New(gateway.Config{
-				Models: models, Store: redisstore.New(rdb, nil), Signer: signer, Logger: log,
-				Registry: prometheus.NewRegistry(), JWTKeys: cfg.JWT.Keys, AdminToken: cfg.Admin.Token.Value().Reveal(),
-				MaxBodyBytes: cfg.Limits.MaxBodyBytes, ReservationTTL: cfg.Limits.ReservationGrace,
-				IdempotencyTTL: cfg.Limits.IdempotencyTTL,
-			})
-			if err != nil {
-				return err
-			}
-			ln, err := net.Listen("tcp", cfg.Listen)
-			if err != nil {
-				return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
-			}
-			sweepCtx, stopSweep := context.WithCancel(context.Background())
-			sweepDone := make(chan struct{})
-			go func() { defer close(sweepDone); srv.RunSweeper(sweepCtx, cfg.Limits.SweepInterval) }()
-			serveErr := make(chan error, 1)
-			go func() { serveErr <- srv.Serve(ln) }()
-			log.Info("imogate gateway listening", "addr", ln.Addr().String(), "models", len(models),
-				"receipt_signer", signer.Address().Hex(), "chain_id", cfg.Chain.ChainID)
-			for _, m := range models {
-				if m.Demo {
-					log.Warn("model uses the built-in DEMO backend: deterministic text, not a language model", "model", m.Name)
-				}
-			}
-			select {
-			case err := <-serveErr:
-				stopSweep()
-				<-sweepDone
-				return err
-			case <-ctx.Done():
-			}
-			// Shut down in reverse order: stop taking calls and finish the ones
-			// in flight (committing their receipts), then the sweeper, then Redis.
-			log.Info("shutting down: finishing in-flight calls", "timeout", shutdownTimeout.String())
-			sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
-			defer cancel()
-			err = srv.Shutdown(sctx)
-			stopSweep()
-			<-sweepDone
-			if err != nil && !errors.Is(err, context.Canceled) {
-				log.Error("shutdown incomplete", "err", err)
-				return err
-			}
-			log.Info("stopped cleanly")
-			return nil
+			return runGateway(ctx, cfg, log, rdb, shutdownTimeout, nil)
 		},
 	}
 	cmd.Flags().DurationVar(&shutdownTimeout, "shutdown-timeout", 2*time.Minute, "how long to wait for in-flight calls on shutdown")
 	return cmd
+}
+
+// runGateway serves the gateway and its reservation sweeper until ctx ends,
+// then shuts down in reverse order: stop taking calls and finish the ones in
+// flight (committing their receipts), then stop the sweeper. ready, if set,
+// is called with the listen address once the gateway accepts calls.
+func runGateway(ctx context.Context, cfg *config.Config, log *slog.Logger, rdb redis.UniversalClient, shutdownTimeout time.Duration, ready func(*gateway.Server, string)) error {
+	signer, err := newSigner(cfg)
+	if err != nil {
+		return err
+	}
+	models, err := buildModels(cfg)
+	if err != nil {
+		return err
+	}
+	srv, err := gateway.New(gateway.Config{
+		Models: models, Store: redisstore.New(rdb, nil), Signer: signer, Logger: log,
+		Registry: prometheus.NewRegistry(), JWTKeys: cfg.JWT.Keys, AdminToken: cfg.Admin.Token.Value().Reveal(),
+		MaxBodyBytes: cfg.Limits.MaxBodyBytes, ReservationTTL: cfg.Limits.ReservationGrace,
+		IdempotencyTTL: cfg.Limits.IdempotencyTTL,
+	})
+	if err != nil {
+		return err
+	}
+	ln, err := net.Listen("tcp", cfg.Listen)
+	if err != nil {
+		return fmt.Errorf("listen on %s: %w", cfg.Listen, err)
+	}
+	sweepCtx, stopSweep := context.WithCancel(context.Background())
+	sweepDone := make(chan struct{})
+	go func() { defer close(sweepDone); srv.RunSweeper(sweepCtx, cfg.Limits.SweepInterval) }()
+	serveErr := make(chan error, 1)
+	go func() { serveErr <- srv.Serve(ln) }()
+	log.Info("imogate gateway listening", "addr", ln.Addr().String(), "models", len(models),
+		"receipt_signer", signer.Address().Hex(), "chain_id", cfg.Chain.ChainID)
+	for _, m := range models {
+		if m.Demo {
+			log.Warn("model uses the built-in DEMO backend: deterministic text, not a language model", "model", m.Name)
+		}
+	}
+	if ready != nil {
+		ready(srv, ln.Addr().String())
+	}
+	select {
+	case err := <-serveErr:
+		stopSweep()
+		<-sweepDone
+		return err
+	case <-ctx.Done():
+	}
+	log.Info("shutting down: finishing in-flight calls", "timeout", shutdownTimeout.String())
+	sctx, cancel := context.WithTimeout(context.Background(), shutdownTimeout)
+	defer cancel()
+	err = srv.Shutdown(sctx)
+	stopSweep()
+	<-sweepDone
+	if err != nil && !errors.Is(err, context.Canceled) {
+		log.Error("shutdown incomplete", "err", err)
+		return err
+	}
+	log.Info("stopped cleanly")
+	return nil
 }

@@ -1,0 +1,271 @@
+package main
+
+import (
+	"context"
+	"crypto/rand"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"log/slog"
+	"math/big"
+	"net"
+	"os"
+	"os/exec"
+	"os/signal"
+	"path/filepath"
+	"strconv"
+	"syscall"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/redis/go-redis/v9"
+	"github.com/spf13/cobra"
+
+	"github.com/imogate/imogate/config"
+	"github.com/imogate/imogate/gateway"
+	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/settlement/contracts/deploy"
+	"github.com/imogate/imogate/settlement/devchain"
+)
+
+// devOptions are the flags of `imogate dev`.
+type devOptions struct {
+	listen      string
+	rpc         string
+	credit      string
+	settleEvery time.Duration
+	dataDir     string
+	logLevel    string
+}
+
+func newDevCmd() *cobra.Command {
+	var o devOptions
+	cmd := &cobra.Command{
+		Use:   "dev",
+		Short: "Zero-setup demo: Redis, an in-process chain with the contracts, the gateway with the demo model, and the batcher",
+		Long: `Starts everything imogate needs on this machine and prints the lines to use it:
+
+  - Redis: REDIS_URL if set, else a private redis-server started as a child process
+    (Debian/Ubuntu package: redis-server);
+  - an in-process Ethereum chain (chain id 1337) with its JSON-RPC on --rpc, the
+    UsageSettlement contract and a demo ERC-7641 token deployed, and a funded settler;
+  - the gateway on --listen with the built-in DEMO model (deterministic text, not a
+    language model) and an API key with credit;
+
+Ctrl-C stops everything cleanly. Nothing is written outside --data-dir.`,
+		RunE: func(cmd *cobra.Command, args []string) error {
+			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
+			defer stop()
+			return runDev(ctx, cmd.OutOrStdout(), o)
+		},
+	}
+	f := cmd.Flags()
+	f.StringVar(&o.listen, "listen", "127.0.0.1:8080", "gateway listen address")
+	f.StringVar(&o.rpc, "rpc", "127.0.0.1:8545", "dev chain JSON-RPC listen address")
+	f.StringVar(&o.credit, "credit-wei", "1000000000000000", "credit of the printed API key, wei")
+	f.DurationVar(&o.settleEvery, "settle-interval", 10*time.Second, "how often the batcher settles")
+	f.StringVar(&o.dataDir, "data-dir", ".imogate-dev", "where the dev Redis and batch archive live")
+	f.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
+	return cmd
+}
+
+func randomHex(n int) string {
+	b := make([]byte, n)
+	if _, err := rand.Read(b); err != nil {
+		panic(err) // no entropy: nothing can be done safely
+	}
+	return hex.EncodeToString(b)
+}
+
+func runDev(ctx context.Context, out io.Writer, o devOptions) error {
+	log := newLogger(o.logLevel)
+	credit, err := strconv.ParseInt(o.credit, 10, 64)
+	if err != nil || credit <= 0 {
+		return fmt.Errorf("--credit-wei %q must be a positive integer", o.credit)
+	}
+	if err := os.MkdirAll(o.dataDir, 0o755); err != nil {
+		return err
+	}
+
+	// Redis.
+	redisURL := os.Getenv("REDIS_URL")
+	if redisURL == "" {
+		u, stopRedis, err := startChildRedis(filepath.Join(o.dataDir, "redis"), log)
+		if err != nil {
+			return err
+		}
+		defer stopRedis()
+		redisURL = u
+	}
+
+	// Chain: fresh keys each run, so contract addresses (and so every Redis
+	// key) are new even on a Redis that outlives runs.
+	settlerKey, _ := crypto.GenerateKey()
+	signerKey, _ := crypto.GenerateKey()
+	holderKey, _ := crypto.GenerateKey()
+	settler := crypto.PubkeyToAddress(settlerKey.PublicKey)
+	holder := crypto.PubkeyToAddress(holderKey.PublicKey)
+	thousand := new(big.Int).Mul(big.NewInt(1000), devchain.Ether)
+	chain, err := devchain.Start(devchain.Config{
+		Alloc:   types.GenesisAlloc{settler: {Balance: thousand}, holder: {Balance: thousand}},
+		RPCAddr: o.rpc, Logger: log,
+	})
+	if err != nil {
+		return fmt.Errorf("start dev chain: %w", err)
+	}
+	defer chain.Close()
+	dctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	auth := bind.NewKeyedTransactor(settlerKey, devchain.ChainID)
+	auth.Context = dctx
+	res, err := deploy.Deploy(dctx, chain.Client(), auth, deploy.Options{
+		ChainID: devchain.ChainID, Signer: crypto.PubkeyToAddress(signerKey.PublicKey), PollInterval: 50 * time.Millisecond,
+		Token: &deploy.TokenOptions{Name: "imogate demo model", Symbol: "IMODEMO", Supply: new(big.Int).Mul(big.NewInt(1_000_000), devchain.Ether),
+			Holder: holder, PercentClaimable: 80, SnapshotInterval: time.Minute},
+	})
+	if err != nil {
+		return fmt.Errorf("deploy contracts on the dev chain: %w", err)
+	}
+
+	// Gateway config, built like a file would be.
+	cfg := &config.Config{
+		Listen: o.listen,
+		Redis:  config.Redis{URL: redisURL},
+		Chain:  config.Chain{ChainID: devchain.ChainID.Uint64(), SettlementContract: res.Settlement.Hex()},
+		Log:    config.Log{Level: o.logLevel},
+		Models: []config.Model{{
+			Name: "imogate-demo", Token: res.Token.Hex(), Backend: "demo",
+			Demo:  config.Demo{TokenLatency: 15 * time.Millisecond},
+			Price: config.Price{PerRequest: config.NewWei(1_000_000_000), Per1KPrompt: config.NewWei(2_000_000_000), Per1KCompletion: config.NewWei(4_000_000_000)},
+			MaxTokens: 256,
+		}},
+	}
+	cfg.Signer.Set(hex.EncodeToString(crypto.FromECDSA(signerKey)))
+	adminToken := "adm_" + randomHex(16)
+	cfg.Admin.Token.Set(adminToken)
+	cfg.Defaults()
+	if err := cfg.Validate(); err != nil {
+		return fmt.Errorf("dev config: %w", err)
+	}
+	rdb, err := newRedis(ctx, cfg)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	st := redisstore.New(rdb, nil)
+	k, secret, err := st.CreateKey(ctx, redisstore.Key{Name: "dev", Role: gateway.RoleApp, Models: []string{"*"}})
+	if err != nil {
+		return err
+	}
+	if _, err := st.Credit(ctx, res.Token, k.ID, credit); err != nil {
+		return err
+	}
+
+	ready := func(_ *gateway.Server, addr string) {
+		printDevBanner(out, devBanner{
+			base: "http://" + addr + "/v1", key: secret, adminToken: adminToken, rpc: chain.RPCURL(),
+			settlement: res.Settlement, token: res.Token, settler: settler, signer: crypto.PubkeyToAddress(signerKey.PublicKey),
+			holder: holder, redis: config.RedactURL(redisURL), credit: credit, keyID: k.ID, dataDir: o.dataDir,
+		})
+	}
+	return runGateway(ctx, cfg, log, rdb, 30*time.Second, ready)
+}
+
+type devBanner struct {
+	base, key, adminToken, rpc, redis, keyID, dataDir string
+	settlement, token, settler, signer, holder        common.Address
+	credit                                            int64
+}
+
+func printDevBanner(w io.Writer, b devBanner) {
+	fmt.Fprintf(w, `
+imogate dev is running (DEMO model: deterministic text, not a language model). Ctrl-C stops everything.
+
+# Use it with any OpenAI SDK — paste these two lines into your shell:
+export OPENAI_BASE_URL=%[1]s
+export OPENAI_API_KEY=%[2]s
+
+# curl (the receipt comes back in the Imogate-Receipt header):
+curl -s -D - $OPENAI_BASE_URL/chat/completions -H "Authorization: Bearer $OPENAI_API_KEY" \
+  -H 'Content-Type: application/json' \
+  -d '{"model":"imogate-demo","messages":[{"role":"user","content":"Hello!"}]}'
+
+# OpenAI SDK for Node (npm install openai):
+node -e 'const OpenAI=require("openai");new OpenAI().chat.completions.create({model:"imogate-demo",messages:[{role:"user",content:"Hello!"}]}).then(r=>console.log(r.choices[0].message.content))'
+
+# For auditors — the chain (chain id 1337) and contracts:
+CHAIN_RPC_URL=%[3]s
+SETTLEMENT_CONTRACT=%[4]s
+MODEL_TOKEN=%[5]s          # the demo model's ERC-7641 token; fees are deposited here
+SETTLER=%[6]s              # operator that settles batches
+RECEIPT_SIGNER=%[7]s
+TOKEN_HOLDER=%[8]s         # holds the whole token supply
+
+# Watch usage and settlements:
+#   metrics:   curl -s http://%[9]s/metrics | grep imogate_
+#   balance:   curl -s -H "Authorization: Bearer %[10]s" "http://%[9]s/admin/accounts/%[11]s/balance?model=imogate-demo"
+#   token ETH: curl -s -X POST %[3]s -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["%[5]s","latest"]}'
+# API key %[11]s has %[12]d wei of credit. Redis: %[13]s. Data: %[14]s
+`, b.base, b.key, b.rpc, b.settlement.Hex(), b.token.Hex(), b.settler.Hex(), b.signer.Hex(), b.holder.Hex(),
+		hostOf(b.base), b.adminToken, b.keyID, b.credit, b.redis, b.dataDir)
+}
+
+func hostOf(base string) string {
+	s := base[len("http://"):]
+	if i := len(s) - len("/v1"); i > 0 {
+		return s[:i]
+	}
+	return s
+}
+
+// startChildRedis runs a private redis-server for the dev session on a free
+// loopback port, and returns its URL and a stop function.
+func startChildRedis(dir string, log *slog.Logger) (string, func(), error) {
+	bin, err := exec.LookPath("redis-server")
+	if err != nil {
+		return "", nil, errors.New("REDIS_URL is not set and redis-server is not installed: install it with `sudo apt-get install -y redis-server` (Debian/Ubuntu), or set REDIS_URL to a Redis 7 server")
+	}
+	if err := os.MkdirAll(dir, 0o755); err != nil {
+		return "", nil, err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", nil, err
+	}
+	port := ln.Addr().(*net.TCPAddr).Port
+	ln.Close()
+	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
+		"--dir", dir, "--logfile", filepath.Join(dir, "redis.log"))
+	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM} // never outlive imogate dev
+	if err := cmd.Start(); err != nil {
+		return "", nil, fmt.Errorf("start redis-server: %w", err)
+	}
+	url := "redis://127.0.0.1:" + strconv.Itoa(port) + "/0"
+	stop := func() {
+		_ = cmd.Process.Signal(syscall.SIGTERM)
+		_, _ = cmd.Process.Wait()
+		log.Info("dev redis stopped")
+	}
+	opts, _ := redis.ParseURL(url)
+	rdb := redis.NewClient(opts)
+	defer rdb.Close()
+	for i := 0; ; i++ {
+		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
+		err := rdb.Ping(ctx).Err()
+		cancel()
+		if err == nil {
+			break
+		}
+		if i == 50 {
+			stop()
+			return "", nil, fmt.Errorf("redis-server did not start (see %s): %w", filepath.Join(dir, "redis.log"), err)
+		}
+		time.Sleep(100 * time.Millisecond)
+	}
+	log.Info("started a private redis-server for this dev session", "url", url)
+	return url, stop, nil
+}

@@ -1,0 +1,3 @@
+// Package pkgdoc holds repository-wide source checks that belong to no
+// single package: every Go package has a package doc comment.
+package pkgdoc

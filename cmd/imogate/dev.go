@@ -139,8 +139,8 @@ func runDev(ctx context.Context, out io.Writer, o devOptions) error {
 		Log:    config.Log{Level: o.logLevel},
 		Models: []config.Model{{
 			Name: "imogate-demo", Token: res.Token.Hex(), Backend: "demo",
-			Demo:  config.Demo{TokenLatency: 15 * time.Millisecond},
-			Price: config.Price{PerRequest: config.NewWei(1_000_000_000), Per1KPrompt: config.NewWei(2_000_000_000), Per1KCompletion: config.NewWei(4_000_000_000)},
+			Demo:      config.Demo{TokenLatency: 15 * time.Millisecond},
+			Price:     config.Price{PerRequest: config.NewWei(1_000_000_000), Per1KPrompt: config.NewWei(2_000_000_000), Per1KCompletion: config.NewWei(4_000_000_000)},
 			MaxTokens: 256,
 		}},
 	}

@@ -17,6 +17,8 @@ import (
 	"strings"
 	"time"
 
+	"github.com/valyala/fasthttp"
+
 	"github.com/imogate/imogate/inference"
 )
 
@@ -32,12 +34,15 @@ type Config struct {
 	Client *http.Client
 }
 
-// Backend calls one OpenAI-compatible upstream.
+// Backend calls one OpenAI-compatible upstream. Non-streaming calls go
+// through a fasthttp client (a fraction of net/http's CPU per call on the
+// hot path); streams go through net/http, whose body reader is a stream.
 type Backend struct {
 	base    string
 	apiKey  string
 	timeout time.Duration
 	client  *http.Client
+	fast    *fasthttp.Client // nil when Config.Client was given
 }
 
 var _ inference.Backend = (*Backend)(nil)
@@ -59,7 +64,21 @@ func New(cfg Config) *Backend {
 			ForceAttemptHTTP2:     true,
 		}}
 	}
-	return &Backend{base: strings.TrimRight(cfg.BaseURL, "/"), apiKey: cfg.APIKey, timeout: cfg.Timeout, client: c}
+	b := &Backend{base: strings.TrimRight(cfg.BaseURL, "/"), apiKey: cfg.APIKey, timeout: cfg.Timeout, client: c}
+	if cfg.Client == nil {
+		b.fast = &fasthttp.Client{
+			Name:                     "imogate",
+			MaxConnsPerHost:          4096,
+			MaxIdleConnDuration:      90 * time.Second,
+			ReadTimeout:              cfg.Timeout,
+			WriteTimeout:             cfg.Timeout,
+			MaxResponseBodySize:      64 << 20,
+			NoDefaultUserAgentHeader: true,
+			DisablePathNormalizing:   true,
+			Dial:                     (&fasthttp.TCPDialer{Concurrency: 0}).Dial,
+		}
+	}
+	return b
 }
 
 func (b *Backend) do(ctx context.Context, req inference.Request, stream bool) (*http.Response, context.CancelFunc, error) {
@@ -115,6 +134,9 @@ func errorMessage(body []byte) string {
 
 // Complete implements inference.Backend.
 func (b *Backend) Complete(ctx context.Context, req inference.Request) (*inference.Response, error) {
+	if b.fast != nil {
+		return b.completeFast(ctx, req)
+	}
 	resp, cancel, err := b.do(ctx, req, false)
 	if err != nil {
 		return nil, err
@@ -125,6 +147,10 @@ func (b *Backend) Complete(ctx context.Context, req inference.Request) (*inferen
 	if err != nil {
 		return nil, classify(ctx, err)
 	}
+	return finish(req, body)
+}
+
+func finish(req inference.Request, body []byte) (*inference.Response, error) {
 	if !json.Valid(body) {
 		return nil, &inference.UpstreamError{Status: http.StatusBadGateway, Message: "the upstream answered with invalid JSON"}
 	}
@@ -133,6 +159,39 @@ func (b *Backend) Complete(ctx context.Context, req inference.Request) (*inferen
 		u = estimate(req.Body, body)
 	}
 	return &inference.Response{Body: body, Usage: u}, nil
+}
+
+// completeFast is Complete over fasthttp, bounded by the backend timeout and
+// ctx's deadline, whichever comes first.
+func (b *Backend) completeFast(ctx context.Context, req inference.Request) (*inference.Response, error) {
+	deadline := time.Now().Add(b.timeout)
+	if d, ok := ctx.Deadline(); ok && d.Before(deadline) {
+		deadline = d
+	}
+	hreq := fasthttp.AcquireRequest()
+	hresp := fasthttp.AcquireResponse()
+	defer fasthttp.ReleaseRequest(hreq)
+	defer fasthttp.ReleaseResponse(hresp)
+	hreq.SetRequestURI(b.base + "/" + string(req.Endpoint))
+	hreq.Header.SetMethod(http.MethodPost)
+	hreq.Header.SetContentType("application/json")
+	if b.apiKey != "" {
+		hreq.Header.Set("Authorization", "Bearer "+b.apiKey)
+	}
+	hreq.SetBodyRaw(req.Body)
+	if err := b.fast.DoDeadline(hreq, hresp, deadline); err != nil {
+		var ne net.Error
+		if errors.Is(err, fasthttp.ErrTimeout) || errors.Is(err, fasthttp.ErrDialTimeout) || errors.Is(err, context.DeadlineExceeded) ||
+			(errors.As(err, &ne) && ne.Timeout()) {
+			return nil, fmt.Errorf("%w: %v", inference.ErrTimeout, err)
+		}
+		return nil, fmt.Errorf("call upstream: %w", err)
+	}
+	body := append([]byte(nil), hresp.Body()...) // the response buffer is reused after release
+	if code := hresp.StatusCode(); code/100 != 2 {
+		return nil, &inference.UpstreamError{Status: code, Message: errorMessage(body)}
+	}
+	return finish(req, body)
 }
 
 // estimate counts tokens with the simple tokenizer when the upstream reports

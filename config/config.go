@@ -43,6 +43,92 @@ type Config struct {
 	Models []Model `yaml:"models"`
 	// Log configures logging.
 	Log Log `yaml:"log"`
+	// Settlement configures the settlement batcher (`imogate settle`, or
+	// inside `imogate serve` when Enabled).
+	Settlement Settlement `yaml:"settlement"`
+}
+
+// Settlement configures the batcher that Merkle-roots receipts and deposits
+// their fees on-chain.
+type Settlement struct {
+	// Enabled runs the batcher inside `imogate serve` too.
+	Enabled bool `yaml:"enabled"`
+	// RPCURL is the chain's JSON-RPC URL. Required to settle.
+	RPCURL string `yaml:"rpc_url"`
+	// SettlerKey is the operator's key (hex), from a file or an env var.
+	// Alternatively KeystoreFile + KeystorePassword.
+	SettlerKey SecretRef `yaml:"settler_key"`
+	// KeystoreFile is an encrypted go-ethereum keystore holding the settler key.
+	KeystoreFile string `yaml:"keystore_file"`
+	// KeystorePassword unlocks KeystoreFile.
+	KeystorePassword SecretRef `yaml:"keystore_password"`
+	// MaxReceipts (N) seals a batch when this many receipts wait. Default 10000.
+	MaxReceipts int `yaml:"max_receipts"`
+	// MaxAge (T) seals a smaller batch when its oldest receipt is this old. Default 60s.
+	MaxAge time.Duration `yaml:"max_age"`
+	// Confirmations (K) is the depth at which a settlement is final. Default 2.
+	Confirmations int `yaml:"confirmations"`
+	// MaxFeeCapWei and MaxTipCapWei cap EIP-1559 fees per gas (0 = no cap).
+	MaxFeeCapWei Wei `yaml:"max_fee_cap_wei"`
+	MaxTipCapWei Wei `yaml:"max_tip_cap_wei"`
+	// GasLimitCap is the largest gas limit signed. Default 1000000.
+	GasLimitCap uint64 `yaml:"gas_limit_cap"`
+	// StuckAfter replaces an unmined settlement with a fee bump. Default 3m.
+	StuckAfter time.Duration `yaml:"stuck_after"`
+	// ArchiveDir receives each settled batch's tree, receipts and
+	// settlement transaction. Default ./archive.
+	ArchiveDir string `yaml:"archive_dir"`
+	// KeepReceipts keeps archived receipts in Redis (default: trim them).
+	KeepReceipts bool `yaml:"keep_receipts"`
+	// Snapshots calls each token's snapshot() when it is due.
+	Snapshots bool `yaml:"snapshots"`
+	// FromBlock is where event searches start (the contract's deployment block).
+	FromBlock uint64 `yaml:"from_block"`
+	// PollInterval is the pause between batcher steps. Default 2s.
+	PollInterval time.Duration `yaml:"poll_interval"`
+}
+
+// ValidateSettlement checks the settlement section; it is called only where
+// settling is asked for (`imogate settle`, or serve with settlement.enabled).
+func (c *Config) ValidateSettlement() error {
+	var errs []error
+	s := c.Settlement
+	if u, err := url.Parse(s.RPCURL); err != nil || !(u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "ws" || u.Scheme == "wss") {
+		errs = append(errs, fmt.Errorf("settlement.rpc_url: %q is not an http(s) or ws(s) URL", RedactURL(s.RPCURL)))
+	}
+	hasKey := s.SettlerKey.Value() != ""
+	hasStore := s.KeystoreFile != ""
+	switch {
+	case hasKey && hasStore:
+		errs = append(errs, errors.New("settlement.settler_key: give either settler_key or keystore_file, not both"))
+	case !hasKey && s.SettlerKey.Env != "":
+		errs = append(errs, fmt.Errorf("settlement.settler_key: environment variable %s is empty or unset", s.SettlerKey.Env))
+	case !hasKey && s.SettlerKey.File != "":
+		errs = append(errs, fmt.Errorf("settlement.settler_key: file %s is empty or unreadable", s.SettlerKey.File))
+	case !hasKey && !hasStore:
+		errs = append(errs, errors.New("settlement.settler_key: the settler (operator) key is required (settler_key.env/file or keystore_file)"))
+	case hasKey:
+		if _, err := ParsePrivateKey(s.SettlerKey.Value()); err != nil {
+			errs = append(errs, errors.New("settlement.settler_key: not a secp256k1 private key in hex (value not shown)"))
+		}
+	case hasStore && s.KeystorePassword.Value() == "":
+		errs = append(errs, errors.New("settlement.keystore_password: required with keystore_file"))
+	}
+	for _, v := range []struct {
+		path string
+		bad  bool
+	}{
+		{"settlement.max_receipts", s.MaxReceipts < 0},
+		{"settlement.max_age", s.MaxAge < 0},
+		{"settlement.confirmations", s.Confirmations < 0},
+		{"settlement.stuck_after", s.StuckAfter < 0},
+		{"settlement.poll_interval", s.PollInterval < 0},
+	} {
+		if v.bad {
+			errs = append(errs, fmt.Errorf("%s: must not be negative", v.path))
+		}
+	}
+	return errors.Join(errs...)
 }
 
 // Redis configures the Redis connection.
@@ -363,6 +449,9 @@ func (c *Config) Defaults() {
 	if c.Log.Level == "" {
 		c.Log.Level = "info"
 	}
+	if c.Settlement.ArchiveDir == "" {
+		c.Settlement.ArchiveDir = "archive"
+	}
 	for i := range c.Models {
 		m := &c.Models[i]
 		if m.Backend == "" {
@@ -392,6 +481,15 @@ func (c *Config) resolveSecrets(getenv func(string) string) []error {
 	}
 	add("signer", &c.Signer)
 	add("admin.token", &c.Admin.Token)
+	// The settlement secrets are needed only where settling is asked for;
+	// ValidateSettlement reports them missing there.
+	if c.Settlement.Enabled {
+		add("settlement.settler_key", &c.Settlement.SettlerKey)
+		add("settlement.keystore_password", &c.Settlement.KeystorePassword)
+	} else {
+		_ = c.Settlement.SettlerKey.resolve(getenv)
+		_ = c.Settlement.KeystorePassword.resolve(getenv)
+	}
 	for i := range c.JWT.Keys {
 		add(fmt.Sprintf("jwt.keys[%d].secret", i), &c.JWT.Keys[i].Secret)
 	}

@@ -745,3 +745,66 @@ func FuzzParse(f *testing.F) {
 		}
 	})
 }
+
+func TestValidateSettlement(t *testing.T) {
+	base := `chain: {chain_id: 1337, settlement_contract: "0x5FbDB2315678afecb367f032d93F642f64180aa3"}
+signer: {env: SIGNER}
+models: [{name: m, token: "0x2222222222222222222222222222222222222222", backend: demo}]
+`
+	key := "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"
+	tests := []struct {
+		name     string
+		section  string
+		env      map[string]string
+		loadErr  string // Parse must fail naming this
+		wantErrs []string
+	}{
+		{"complete", "settlement: {rpc_url: 'http://127.0.0.1:8545', settler_key: {env: SETTLER}}", map[string]string{"SETTLER": key}, "", nil},
+		{"disabled with unset env loads, settle refuses", "settlement: {rpc_url: 'http://x:1', settler_key: {env: SETTLER}}", nil, "",
+			[]string{"settlement.settler_key: environment variable SETTLER is empty or unset"}},
+		{"enabled with unset env fails to load", "settlement: {enabled: true, rpc_url: 'http://x:1', settler_key: {env: SETTLER}}", nil, "settlement.settler_key", nil},
+		{"no rpc, no key", "settlement: {}", nil, "", []string{"settlement.rpc_url", "settlement.settler_key"}},
+		{"bad key", "settlement: {rpc_url: 'http://x:1', settler_key: {env: SETTLER}}", map[string]string{"SETTLER": "zz"}, "", []string{"not a secp256k1 private key"}},
+		{"both key and keystore", "settlement: {rpc_url: 'http://x:1', settler_key: {env: SETTLER}, keystore_file: /k.json}", map[string]string{"SETTLER": key}, "", []string{"not both"}},
+		{"keystore without password", "settlement: {rpc_url: 'http://x:1', keystore_file: /k.json}", nil, "", []string{"settlement.keystore_password"}},
+		{"negative values", "settlement: {rpc_url: 'http://x:1', settler_key: {env: SETTLER}, max_receipts: -1, confirmations: -2}", map[string]string{"SETTLER": key}, "",
+			[]string{"settlement.max_receipts", "settlement.confirmations"}},
+		{"password in rpc url hidden", "settlement: {rpc_url: 'ftp://user:hunter2@x', settler_key: {env: SETTLER}}", map[string]string{"SETTLER": key}, "", []string{"settlement.rpc_url"}},
+	}
+	for _, tc := range tests {
+		t.Run(tc.name, func(t *testing.T) {
+			e := map[string]string{"SIGNER": key}
+			for k, v := range tc.env {
+				e[k] = v
+			}
+			cfg, err := config.Parse([]byte(base+tc.section+"\n"), env(e))
+			if tc.loadErr != "" {
+				if err == nil || !strings.Contains(err.Error(), tc.loadErr) {
+					t.Fatalf("Parse error %v, want one naming %s", err, tc.loadErr)
+				}
+				return
+			}
+			if err != nil {
+				t.Fatal(err)
+			}
+			err = cfg.ValidateSettlement()
+			if len(tc.wantErrs) == 0 {
+				if err != nil {
+					t.Fatal(err)
+				}
+				return
+			}
+			if err == nil {
+				t.Fatal("accepted")
+			}
+			for _, w := range tc.wantErrs {
+				if !strings.Contains(err.Error(), w) {
+					t.Errorf("error lacks %q: %v", w, err)
+				}
+			}
+			if strings.Contains(err.Error(), "hunter2") || strings.Contains(err.Error(), key) {
+				t.Fatalf("a secret is in the error: %v", err)
+			}
+		})
+	}
+}

@@ -22,12 +22,14 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
 	"github.com/imogate/imogate/config"
 	"github.com/imogate/imogate/gateway"
 	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/settlement/batcher"
 	"github.com/imogate/imogate/settlement/contracts/deploy"
 	"github.com/imogate/imogate/settlement/devchain"
 )
@@ -55,6 +57,9 @@ func newDevCmd() *cobra.Command {
     UsageSettlement contract and a demo ERC-7641 token deployed, and a funded settler;
   - the gateway on --listen with the built-in DEMO model (deterministic text, not a
     language model) and an API key with credit;
+  - the settlement batcher: every --settle-interval it Merkle-roots the new receipts,
+    deposits their fees into the demo token on the chain and archives the batch under
+    --data-dir/archive.
 
 Ctrl-C stops everything cleanly. Nothing is written outside --data-dir.`,
 		RunE: func(cmd *cobra.Command, args []string) error {
@@ -104,10 +109,10 @@ func runDev(ctx context.Context, out io.Writer, o devOptions) error {
 
 	// Chain: fresh keys each run, so contract addresses (and so every Redis
 	// key) are new even on a Redis that outlives runs.
-	settlerKey, _ := crypto.GenerateKey()
+	opKey, _ := crypto.GenerateKey()
 	signerKey, _ := crypto.GenerateKey()
 	holderKey, _ := crypto.GenerateKey()
-	settler := crypto.PubkeyToAddress(settlerKey.PublicKey)
+	settler := crypto.PubkeyToAddress(opKey.PublicKey)
 	holder := crypto.PubkeyToAddress(holderKey.PublicKey)
 	thousand := new(big.Int).Mul(big.NewInt(1000), devchain.Ether)
 	chain, err := devchain.Start(devchain.Config{
@@ -120,7 +125,7 @@ func runDev(ctx context.Context, out io.Writer, o devOptions) error {
 	defer chain.Close()
 	dctx, cancel := context.WithTimeout(ctx, time.Minute)
 	defer cancel()
-	auth := bind.NewKeyedTransactor(settlerKey, devchain.ChainID)
+	auth := bind.NewKeyedTransactor(opKey, devchain.ChainID)
 	auth.Context = dctx
 	res, err := deploy.Deploy(dctx, chain.Client(), auth, deploy.Options{
 		ChainID: devchain.ChainID, Signer: crypto.PubkeyToAddress(signerKey.PublicKey), PollInterval: 50 * time.Millisecond,
@@ -169,16 +174,24 @@ func runDev(ctx context.Context, out io.Writer, o devOptions) error {
 		printDevBanner(out, devBanner{
 			base: "http://" + addr + "/v1", key: secret, adminToken: adminToken, rpc: chain.RPCURL(),
 			settlement: res.Settlement, token: res.Token, settler: settler, signer: crypto.PubkeyToAddress(signerKey.PublicKey),
-			holder: holder, redis: config.RedactURL(redisURL), credit: credit, keyID: k.ID, dataDir: o.dataDir,
+			holder: holder, redis: config.RedactURL(redisURL), credit: credit, keyID: k.ID, dataDir: o.dataDir, settleEvery: o.settleEvery,
 		})
 	}
-	return runGateway(ctx, cfg, log, rdb, 30*time.Second, ready)
+	cfg.Settlement = config.Settlement{
+		Enabled: true, RPCURL: chain.RPCURL(), MaxReceipts: 1000, MaxAge: o.settleEvery, Confirmations: 1,
+		ArchiveDir: filepath.Join(o.dataDir, "archive"), Snapshots: true, PollInterval: 500 * time.Millisecond,
+	}
+	mk := func(reg prometheus.Registerer) (*batcher.Batcher, error) {
+		return newBatcherWithKey(cfg, log, rdb, chain.Client(), reg, opKey)
+	}
+	return runGateway(ctx, cfg, log, rdb, 30*time.Second, ready, mk)
 }
 
 type devBanner struct {
 	base, key, adminToken, rpc, redis, keyID, dataDir string
 	settlement, token, settler, signer, holder        common.Address
 	credit                                            int64
+	settleEvery                                       time.Duration
 }
 
 func printDevBanner(w io.Writer, b devBanner) {
@@ -205,13 +218,14 @@ SETTLER=%[6]s              # operator that settles batches
 RECEIPT_SIGNER=%[7]s
 TOKEN_HOLDER=%[8]s         # holds the whole token supply
 
+# Settlements: every %[15]s the batcher deposits the new fees into MODEL_TOKEN; batches are archived in %[14]s/archive
 # Watch usage and settlements:
 #   metrics:   curl -s http://%[9]s/metrics | grep imogate_
 #   balance:   curl -s -H "Authorization: Bearer %[10]s" "http://%[9]s/admin/accounts/%[11]s/balance?model=imogate-demo"
 #   token ETH: curl -s -X POST %[3]s -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["%[5]s","latest"]}'
 # API key %[11]s has %[12]d wei of credit. Redis: %[13]s. Data: %[14]s
 `, b.base, b.key, b.rpc, b.settlement.Hex(), b.token.Hex(), b.settler.Hex(), b.signer.Hex(), b.holder.Hex(),
-		hostOf(b.base), b.adminToken, b.keyID, b.credit, b.redis, b.dataDir)
+		hostOf(b.base), b.adminToken, b.keyID, b.credit, b.redis, b.dataDir, b.settleEvery)
 }
 
 func hostOf(base string) string {

@@ -11,6 +11,7 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
@@ -18,6 +19,7 @@ import (
 	"github.com/imogate/imogate/config"
 	"github.com/imogate/imogate/gateway"
 	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/settlement/batcher"
 )
 
 func newServeCmd() *cobra.Command {
@@ -38,18 +40,38 @@ func newServeCmd() *cobra.Command {
 				return err
 			}
 			defer rdb.Close()
-			return runGateway(ctx, cfg, log, rdb, shutdownTimeout, nil)
+			var mk makeBatcher
+			if cfg.Settlement.Enabled {
+				if err := cfg.ValidateSettlement(); err != nil {
+					return err
+				}
+				client, err := ethclient.DialContext(ctx, cfg.Settlement.RPCURL)
+				if err != nil {
+					return fmt.Errorf("connect to %s: %w", config.RedactURL(cfg.Settlement.RPCURL), err)
+				}
+				defer client.Close()
+				mk = func(reg prometheus.Registerer) (*batcher.Batcher, error) {
+					return newBatcher(cfg, log, rdb, client, reg)
+				}
+			}
+			return runGateway(ctx, cfg, log, rdb, shutdownTimeout, nil, mk)
 		},
 	}
 	cmd.Flags().DurationVar(&shutdownTimeout, "shutdown-timeout", 2*time.Minute, "how long to wait for in-flight calls on shutdown")
 	return cmd
 }
 
-// runGateway serves the gateway and its reservation sweeper until ctx ends,
-// then shuts down in reverse order: stop taking calls and finish the ones in
-// flight (committing their receipts), then stop the sweeper. ready, if set,
-// is called with the listen address once the gateway accepts calls.
-func runGateway(ctx context.Context, cfg *config.Config, log *slog.Logger, rdb redis.UniversalClient, shutdownTimeout time.Duration, ready func(*gateway.Server, string)) error {
+// makeBatcher builds the settlement batcher with its metrics on reg.
+type makeBatcher func(reg prometheus.Registerer) (*batcher.Batcher, error)
+
+// runGateway serves the gateway, its reservation sweeper and, when mk is
+// set, the settlement batcher until ctx ends, then shuts down in reverse
+// order: stop taking calls and finish the ones in flight (committing their
+// receipts), then stop the sweeper, then the batcher (which keeps every
+// sealed or sent batch for its next start). ready, if set, is called with the
+// listen address once the gateway accepts calls.
+func runGateway(ctx context.Context, cfg *config.Config, log *slog.Logger, rdb redis.UniversalClient, shutdownTimeout time.Duration,
+	ready func(*gateway.Server, string), mk makeBatcher) error {
 	signer, err := newSigner(cfg)
 	if err != nil {
 		return err
@@ -58,9 +80,16 @@ func runGateway(ctx context.Context, cfg *config.Config, log *slog.Logger, rdb r
 	if err != nil {
 		return err
 	}
+	reg := prometheus.NewRegistry()
+	var bat *batcher.Batcher
+	if mk != nil {
+		if bat, err = mk(reg); err != nil {
+			return err
+		}
+	}
 	srv, err := gateway.New(gateway.Config{
 		Models: models, Store: redisstore.New(rdb, nil), Signer: signer, Logger: log,
-		Registry: prometheus.NewRegistry(), JWTKeys: cfg.JWT.Keys, AdminToken: cfg.Admin.Token.Value().Reveal(),
+		Registry: reg, JWTKeys: cfg.JWT.Keys, AdminToken: cfg.Admin.Token.Value().Reveal(),
 		MaxBodyBytes: cfg.Limits.MaxBodyBytes, ReservationTTL: cfg.Limits.ReservationGrace,
 		IdempotencyTTL: cfg.Limits.IdempotencyTTL,
 	})
@@ -74,6 +103,14 @@ func runGateway(ctx context.Context, cfg *config.Config, log *slog.Logger, rdb r
 	sweepCtx, stopSweep := context.WithCancel(context.Background())
 	sweepDone := make(chan struct{})
 	go func() { defer close(sweepDone); srv.RunSweeper(sweepCtx, cfg.Limits.SweepInterval) }()
+	batCtx, stopBat := context.WithCancel(context.Background())
+	defer stopBat()
+	batDone := make(chan struct{})
+	if bat != nil {
+		batDone = runBatcher(batCtx, bat, log)
+	} else {
+		close(batDone)
+	}
 	serveErr := make(chan error, 1)
 	go func() { serveErr <- srv.Serve(ln) }()
 	log.Info("imogate gateway listening", "addr", ln.Addr().String(), "models", len(models),
@@ -90,6 +127,8 @@ func runGateway(ctx context.Context, cfg *config.Config, log *slog.Logger, rdb r
 	case err := <-serveErr:
 		stopSweep()
 		<-sweepDone
+		stopBat()
+		<-batDone
 		return err
 	case <-ctx.Done():
 	}
@@ -99,6 +138,8 @@ func runGateway(ctx context.Context, cfg *config.Config, log *slog.Logger, rdb r
 	err = srv.Shutdown(sctx)
 	stopSweep()
 	<-sweepDone
+	stopBat()
+	<-batDone
 	if err != nil && !errors.Is(err, context.Canceled) {
 		log.Error("shutdown incomplete", "err", err)
 		return err

@@ -1,0 +1,159 @@
+package archive
+
+import (
+	"bufio"
+	"bytes"
+	"context"
+	"encoding/json"
+	"errors"
+	"fmt"
+	"math/big"
+	"strconv"
+
+	"github.com/ethereum/go-ethereum/common"
+
+	"github.com/imogate/imogate/metering"
+	"github.com/imogate/imogate/settlement/merkle"
+)
+
+// Settlement is settlement.json: what an auditor needs to find and check a
+// batch on-chain. Integers are decimal strings, hashes and addresses 0x hex.
+type Settlement struct {
+	ChainID     string         `json:"chainId"`
+	Contract    common.Address `json:"contract"` // the UsageSettlement contract
+	Operator    common.Address `json:"operator"`
+	Token       common.Address `json:"token"`
+	BatchID     string         `json:"batchId"`
+	FirstSeq    string         `json:"firstSeq"`
+	LastSeq     string         `json:"lastSeq"`
+	Count       string         `json:"count"`
+	Root        common.Hash    `json:"root"`
+	Value       string         `json:"value"` // wei deposited: the sum of the receipts' fees
+	Signer      common.Address `json:"signer"`
+	TxHash      common.Hash    `json:"txHash"`
+	BlockNumber string         `json:"blockNumber"`
+	BlockHash   common.Hash    `json:"blockHash"`
+	GasUsed     string         `json:"gasUsed"`
+	SealedAt    string         `json:"sealedAt"`  // RFC 3339
+	SettledAt   string         `json:"settledAt"` // RFC 3339
+}
+
+// Batch is one archived batch's content.
+type Batch struct {
+	Token      common.Address
+	ID         uint64
+	Tree       []byte // standard-v1 dump
+	Receipts   []metering.SignedReceipt
+	Settlement Settlement
+}
+
+// Write stores the batch's three files, settlement.json last, so a
+// settlement.json on disk means the batch directory is complete.
+func Write(ctx context.Context, s Store, b Batch) error {
+	var nd bytes.Buffer
+	for i := range b.Receipts {
+		line, err := b.Receipts[i].MarshalJSON()
+		if err != nil {
+			return fmt.Errorf("encode receipt %d: %w", b.Receipts[i].Seq, err)
+		}
+		nd.Write(line)
+		nd.WriteByte('\n')
+	}
+	st, err := json.MarshalIndent(b.Settlement, "", "  ")
+	if err != nil {
+		return fmt.Errorf("encode settlement: %w", err)
+	}
+	st = append(st, '\n')
+	for _, f := range []struct {
+		name string
+		data []byte
+	}{{ReceiptsFile, nd.Bytes()}, {TreeFile, b.Tree}, {SettlementFile, st}} {
+		if err := s.Put(ctx, BatchPath(b.Token, b.ID, f.name), f.data); err != nil {
+			return fmt.Errorf("write batch %d: %w", b.ID, err)
+		}
+	}
+	return nil
+}
+
+// Read loads an archived batch; an error wrapping ErrNotFound if it is not
+// (completely) archived.
+func Read(ctx context.Context, s Store, token common.Address, id uint64) (*Batch, error) {
+	st, err := s.Get(ctx, BatchPath(token, id, SettlementFile))
+	if err != nil {
+		return nil, err
+	}
+	out := &Batch{Token: token, ID: id}
+	if err := json.Unmarshal(st, &out.Settlement); err != nil {
+		return nil, fmt.Errorf("decode %s: %w", SettlementFile, err)
+	}
+	if out.Tree, err = s.Get(ctx, BatchPath(token, id, TreeFile)); err != nil {
+		return nil, err
+	}
+	nd, err := s.Get(ctx, BatchPath(token, id, ReceiptsFile))
+	if err != nil {
+		return nil, err
+	}
+	sc := bufio.NewScanner(bytes.NewReader(nd))
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	for sc.Scan() {
+		var r metering.SignedReceipt
+		if err := r.UnmarshalJSON(sc.Bytes()); err != nil {
+			return nil, fmt.Errorf("decode %s line %d: %w", ReceiptsFile, len(out.Receipts)+1, err)
+		}
+		out.Receipts = append(out.Receipts, r)
+	}
+	if err := sc.Err(); err != nil {
+		return nil, fmt.Errorf("read %s: %w", ReceiptsFile, err)
+	}
+	return out, nil
+}
+
+// Check verifies an archived batch on its own terms: the tree loads and its
+// root is the recorded root; every receipt is in the tree, in seq order,
+// covering the recorded range, signed by the recorded signer; and the fees
+// add up to the recorded value. Whether the root and value are on-chain is
+// for the caller to check against the contract.
+func (b *Batch) Check() error {
+	tree, err := merkle.LoadReceiptTree(b.Tree)
+	if err != nil {
+		return fmt.Errorf("load tree: %w", err)
+	}
+	if tree.Root() != b.Settlement.Root {
+		return fmt.Errorf("tree root %s, settlement root %s", tree.Root(), b.Settlement.Root)
+	}
+	if tree.Len() != len(b.Receipts) {
+		return fmt.Errorf("tree has %d receipts, %s has %d", tree.Len(), ReceiptsFile, len(b.Receipts))
+	}
+	var errs []error
+	sum := new(big.Int)
+	for i := range b.Receipts {
+		r := &b.Receipts[i]
+		want, err := tree.Receipt(i)
+		if err != nil || want.Leaf() != r.Leaf() {
+			errs = append(errs, fmt.Errorf("receipt %d: not the tree's value %d", r.Seq, i))
+		}
+		if r.Signer != b.Settlement.Signer {
+			errs = append(errs, fmt.Errorf("receipt %d: signer %s, batch signer %s", r.Seq, r.Signer, b.Settlement.Signer))
+		}
+		if err := r.Verify(); err != nil {
+			errs = append(errs, fmt.Errorf("receipt %d: %w", r.Seq, err))
+		}
+		sum.Add(sum, r.Fee)
+	}
+	first, err1 := strconv.ParseUint(b.Settlement.FirstSeq, 10, 64)
+	last, err2 := strconv.ParseUint(b.Settlement.LastSeq, 10, 64)
+	if err := errors.Join(err1, err2); err != nil || last < first || last-first+1 != uint64(len(b.Receipts)) {
+		errs = append(errs, fmt.Errorf("settlement range %s..%s does not match %d receipts", b.Settlement.FirstSeq, b.Settlement.LastSeq, len(b.Receipts)))
+	} else {
+		for i := range b.Receipts {
+			if b.Receipts[i].Seq != first+uint64(i) {
+				errs = append(errs, fmt.Errorf("line %d holds receipt %d, want %d", i+1, b.Receipts[i].Seq, first+uint64(i)))
+				break
+			}
+		}
+	}
+	if sum.String() != b.Settlement.Value {
+		errs = append(errs, fmt.Errorf("fees add up to %s, settlement value %s", sum, b.Settlement.Value))
+	}
+	return errors.Join(errs...)
+}

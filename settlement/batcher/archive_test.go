@@ -1,0 +1,194 @@
+package batcher_test
+
+import (
+	"errors"
+	"math/big"
+	"testing"
+	"time"
+
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+
+	"github.com/imogate/imogate/metering"
+	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/settlement"
+	"github.com/imogate/imogate/settlement/archive"
+	"github.com/imogate/imogate/settlement/batcher"
+	"github.com/imogate/imogate/settlement/contracts/bindings"
+	"github.com/imogate/imogate/settlement/contracts/chaintest"
+	"github.com/imogate/imogate/settlement/merkle"
+)
+
+func newArchive(t *testing.T) *archive.Dir {
+	t.Helper()
+	d, err := archive.NewDir(t.TempDir())
+	if err != nil {
+		t.Fatal(err)
+	}
+	return d
+}
+
+func toBinding(r *metering.Receipt) bindings.UsageSettlementReceipt {
+	return bindings.UsageSettlementReceipt{
+		Id: r.ID, Model: r.Model, Payer: r.Payer, Seq: r.Seq, Timestamp: r.Timestamp,
+		PromptTokens: r.PromptTokens, CompletionTokens: r.CompletionTokens, Fee: new(big.Int).Set(r.Fee),
+		RequestHash: r.RequestHash, ResponseHash: r.ResponseHash,
+	}
+}
+
+func TestArchiveThenTrim(t *testing.T) {
+	for _, keep := range []bool{false, true} {
+		name := "trim"
+		if keep {
+			name = "keep receipts"
+		}
+		t.Run(name, func(t *testing.T) {
+			e := newEnv(t)
+			ctx := t.Context()
+			dir := newArchive(t)
+			e.issue(10)
+			b := e.newBatcher(func(c *batcher.Config) { c.Archive = dir; c.KeepReceipts = keep })
+			e.settleAll(b)
+			if err := b.RunOnce(ctx); err != nil {
+				t.Fatal(err)
+			}
+			e.checkInvariant()
+
+			p := redisstore.Prefix(e.token)
+			logLen, _ := e.rdb.XLen(ctx, p+"log").Result()
+			sigs, _ := e.rdb.HLen(ctx, p+"sig").Result()
+			if cur, _ := e.store.ArchiveCursor(ctx, e.token); cur != 3 {
+				t.Fatalf("archive cursor %d, want 3", cur)
+			}
+			if keep && (logLen != 10 || sigs != 10) || !keep && (logLen != 0 || sigs != 0) {
+				t.Fatalf("log has %d entries and %d signatures after archiving (keep=%v)", logLen, sigs, keep)
+			}
+
+			// Every receipt is provable from the archive alone, on-chain.
+			sc := settlementABI.Instance(e.client, e.settlement)
+			evs := e.settledEvents()
+			for id := range uint64(3) {
+				rec, err := e.store.Batch(ctx, e.token, id)
+				if err != nil || !rec.Archived || rec.Trimmed == keep {
+					t.Fatalf("record of batch %d = %+v, %v", id, rec, err)
+				}
+				ab, err := archive.Read(ctx, dir, e.token, id)
+				if err != nil {
+					t.Fatal(err)
+				}
+				if err := ab.Check(); err != nil {
+					t.Fatalf("archived batch %d: %v", id, err)
+				}
+				st := ab.Settlement
+				if st.TxHash != evs[id].Raw.TxHash || st.Root != evs[id].Root || st.Value != evs[id].Value.String() ||
+					st.Contract != e.settlement || st.Operator != e.operator || st.ChainID != chaintest.ChainID.String() ||
+					st.Signer != chaintest.Address(signerKey) {
+					t.Fatalf("settlement.json of batch %d = %+v, event %+v", id, st, evs[id])
+				}
+				tree, err := merkle.LoadReceiptTree(ab.Tree)
+				if err != nil {
+					t.Fatal(err)
+				}
+				for i := range tree.Len() {
+					r, _ := tree.Receipt(i)
+					if r.Leaf() != e.receipts[r.Seq-1].Leaf() {
+						t.Fatalf("archived receipt %d differs from the one issued", r.Seq)
+					}
+					proof, err := tree.Proof(i)
+					if err != nil {
+						t.Fatal(err)
+					}
+					pf := make([][32]byte, len(proof))
+					for j := range proof {
+						pf[j] = proof[j]
+					}
+					ok, err := bind.Call(sc, nil, settlementABI.PackVerifyReceipt(e.operator, e.token, id, toBinding(&r), pf), settlementABI.UnpackVerifyReceipt)
+					if err != nil || !ok {
+						t.Fatalf("verifyReceipt(batch %d, seq %d) = %v, %v", id, r.Seq, ok, err)
+					}
+					sr := ab.Receipts[i]
+					ok, err = bind.Call(sc, nil, settlementABI.PackVerifyReceiptSignature(e.operator, e.token, id, toBinding(&sr.Receipt), sr.Signature), settlementABI.UnpackVerifyReceiptSignature)
+					if err != nil || !ok {
+						t.Fatalf("verifyReceiptSignature(batch %d, seq %d) = %v, %v", id, sr.Seq, ok, err)
+					}
+				}
+			}
+		})
+	}
+}
+
+func TestArchiveWaitsForMissingSignature(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	dir := newArchive(t)
+	e.issue(2)
+	e.issue(1, true) // seq 3 has no stored signature
+	e.issue(1)
+	b := e.newBatcher(func(c *batcher.Config) { c.Archive = dir })
+	e.settleAll(b) // settlement does not wait for the archive
+	e.checkInvariant()
+	if err := b.RunOnce(ctx); !errors.Is(err, batcher.ErrMissingSignature) {
+		t.Fatalf("archiving a batch with an unsigned receipt: %v", err)
+	}
+	rec, _ := e.store.Batch(ctx, e.token, 0)
+	if rec.Archived || rec.Trimmed {
+		t.Fatalf("record = %+v", rec)
+	}
+	if n, _ := e.rdb.XLen(ctx, redisstore.Prefix(e.token)+"log").Result(); n != 4 {
+		t.Fatalf("log has %d entries, want all 4 kept", n)
+	}
+	if _, err := archive.Read(ctx, dir, e.token, 0); !errors.Is(err, archive.ErrNotFound) {
+		t.Fatalf("incomplete batch readable from the archive: %v", err)
+	}
+
+	// The gateway's signer stores the signature; the archive catches up.
+	sig, err := e.signer.Sign(&e.receipts[2])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := e.store.SetSignature(ctx, e.token, 3, sig); err != nil {
+		t.Fatal(err)
+	}
+	if err := b.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if rec, _ := e.store.Batch(ctx, e.token, 0); !rec.Archived || !rec.Trimmed {
+		t.Fatalf("record = %+v", rec)
+	}
+	ab, err := archive.Read(ctx, dir, e.token, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := ab.Check(); err != nil {
+		t.Fatal(err)
+	}
+}
+
+func TestSnapshotKeeper(t *testing.T) {
+	e := newEnv(t, func(o *envOptions) { o.snapshotInterval = time.Second })
+	ctx := t.Context()
+	tc := tokenABI.Instance(e.client, e.token)
+	snapshotID := func() *big.Int {
+		t.Helper()
+		v, err := bind.Call(tc, nil, tokenABI.PackCurrentSnapshotId(), tokenABI.UnpackCurrentSnapshotId)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return v
+	}
+	e.issue(4)
+	b := e.newBatcher(func(c *batcher.Config) { c.Snapshots = true })
+	chaintest.Advance(t, e.backend, 2*time.Second)
+	e.settleAll(b)
+	e.backend.Commit()
+	if err := b.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if id := snapshotID(); id.Sign() == 0 {
+		t.Fatal("no snapshot taken")
+	}
+	e.checkInvariant()
+	// The revenue settled before the snapshot became claimable.
+	if last := e.lastBatch(); last.State != settlement.StateSettled {
+		t.Fatalf("last batch = %+v", last)
+	}
+}

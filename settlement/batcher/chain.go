@@ -1,0 +1,255 @@
+package batcher
+
+import (
+	"context"
+	"errors"
+	"fmt"
+	"math/big"
+	"strings"
+	"time"
+
+	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/common/hexutil"
+	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/rpc"
+
+	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/settlement"
+	"github.com/imogate/imogate/settlement/contracts/bindings"
+)
+
+// Chain is what the batcher needs from a node. *ethclient.Client and
+// simulated.Client implement it.
+//
+// Errors are taken as transient (retried with backoff) except where noted:
+// TransactionReceipt and TransactionByHash return ethereum.NotFound for a
+// transaction the node does not know, and SendTransaction may return an
+// "already known" error for a transaction it already holds, which the
+// batcher treats as success.
+type Chain interface {
+	ChainID(ctx context.Context) (*big.Int, error)
+	BlockNumber(ctx context.Context) (uint64, error)
+	HeaderByNumber(ctx context.Context, number *big.Int) (*types.Header, error)
+	CallContract(ctx context.Context, call ethereum.CallMsg, blockNumber *big.Int) ([]byte, error)
+	EstimateGas(ctx context.Context, call ethereum.CallMsg) (uint64, error)
+	SuggestGasTipCap(ctx context.Context) (*big.Int, error)
+	NonceAt(ctx context.Context, account common.Address, blockNumber *big.Int) (uint64, error)
+	PendingNonceAt(ctx context.Context, account common.Address) (uint64, error)
+	BalanceAt(ctx context.Context, account common.Address, blockNumber *big.Int) (*big.Int, error)
+	SendTransaction(ctx context.Context, tx *types.Transaction) error
+	TransactionReceipt(ctx context.Context, txHash common.Hash) (*types.Receipt, error)
+	TransactionByHash(ctx context.Context, txHash common.Hash) (tx *types.Transaction, isPending bool, err error)
+	FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error)
+}
+
+// Store is what the batcher needs from the metering store:
+// *redisstore.Store implements it. Every write takes the fencing token of
+// the caller's lease and fails with settlement.ErrFenced once another
+// batcher has taken the lease.
+type Store interface {
+	// LastSeq is the model's last assigned receipt seq (0 if none).
+	LastSeq(ctx context.Context, token common.Address) (uint64, error)
+	// Receipts loads the logged receipts first..last, in seq order, with
+	// their signatures where stored; missing entries are simply absent.
+	Receipts(ctx context.Context, token common.Address, first, last uint64) ([]redisstore.LoggedReceipt, error)
+	// LastBatch loads the highest-numbered batch record, or fails with
+	// settlement.ErrBatchNotFound.
+	LastBatch(ctx context.Context, token common.Address) (settlement.Batch, error)
+	// Batch loads one batch record, or fails with settlement.ErrBatchNotFound.
+	Batch(ctx context.Context, token common.Address, id uint64) (settlement.Batch, error)
+	// SaveBatch writes a whole batch record.
+	SaveBatch(ctx context.Context, fence int64, b settlement.Batch) error
+	// AcquireLease takes or renews the model's lease and returns its fencing
+	// token, or fails with settlement.ErrLeaseHeld.
+	AcquireLease(ctx context.Context, token common.Address, owner string, ttl time.Duration) (int64, error)
+	// ReleaseLease gives up the lease if owner holds it.
+	ReleaseLease(ctx context.Context, token common.Address, owner string) error
+	// ArchiveCursor is the next batch id to archive.
+	ArchiveCursor(ctx context.Context, token common.Address) (uint64, error)
+	// SetArchiveCursor moves the archive cursor.
+	SetArchiveCursor(ctx context.Context, token common.Address, fence int64, next uint64) error
+	// TrimReceipts deletes log entries up to last and signatures first..last.
+	TrimReceipts(ctx context.Context, token common.Address, fence int64, first, last uint64) (int64, error)
+}
+
+var _ Store = (*redisstore.Store)(nil)
+
+// Errors of the batcher.
+var (
+	// ErrWrongChain: the node serves another chain than configured.
+	ErrWrongChain = errors.New("wrong chain")
+	// ErrGap: a receipt that must be in the log is missing. The batcher
+	// never skips a seq: it stops and reports.
+	ErrGap = errors.New("receipt missing from the log")
+	// ErrChainMismatch: the chain's state for (operator, token) contradicts
+	// the batch records (another operator key, another contract, or a reorg
+	// deeper than the confirmations).
+	ErrChainMismatch = errors.New("chain state does not match the batch records")
+	// ErrRootMismatch: a batch on-chain has another root than the one built
+	// from the log.
+	ErrRootMismatch = errors.New("on-chain batch root does not match the receipt log")
+	// ErrInsufficientFunds: the settler cannot pay a batch's value plus gas.
+	ErrInsufficientFunds = errors.New("settler balance too low")
+	// ErrReverted: a settle transaction was mined but reverted.
+	ErrReverted = errors.New("settle transaction reverted")
+	// ErrMissingSignature: a receipt to archive has no stored signature.
+	ErrMissingSignature = errors.New("receipt has no stored signature")
+)
+
+var (
+	settlementABI = bindings.NewUsageSettlement()
+	tokenABI      = bindings.NewRevenueShareToken()
+	settledTopic  = settlementABI.GetABI().Events["Settled"].ID
+)
+
+// channelState is the contract's view of (operator, token).
+type channelState struct {
+	nextBatchID uint64
+	nextSeq     uint64
+}
+
+func (b *Batcher) call(ctx context.Context, to common.Address, data []byte) ([]byte, error) {
+	return b.chain.CallContract(ctx, ethereum.CallMsg{From: b.operator, To: &to, Data: data}, nil)
+}
+
+func (b *Batcher) channel(ctx context.Context, token common.Address) (channelState, error) {
+	out, err := b.call(ctx, b.cfg.Settlement, settlementABI.PackNextBatchId(b.operator, token))
+	if err != nil {
+		return channelState{}, fmt.Errorf("read next batch id: %w", err)
+	}
+	id, err := settlementABI.UnpackNextBatchId(out)
+	if err != nil {
+		return channelState{}, fmt.Errorf("decode next batch id: %w", err)
+	}
+	out, err = b.call(ctx, b.cfg.Settlement, settlementABI.PackNextSeq(b.operator, token))
+	if err != nil {
+		return channelState{}, fmt.Errorf("read next seq: %w", err)
+	}
+	seq, err := settlementABI.UnpackNextSeq(out)
+	if err != nil {
+		return channelState{}, fmt.Errorf("decode next seq: %w", err)
+	}
+	return channelState{nextBatchID: id, nextSeq: seq}, nil
+}
+
+func (b *Batcher) onChainBatch(ctx context.Context, token common.Address, id uint64) (bindings.GetBatchOutput, error) {
+	out, err := b.call(ctx, b.cfg.Settlement, settlementABI.PackGetBatch(b.operator, token, id))
+	if err != nil {
+		return bindings.GetBatchOutput{}, fmt.Errorf("read batch %d: %w", id, err)
+	}
+	v, err := settlementABI.UnpackGetBatch(out)
+	if err != nil {
+		return bindings.GetBatchOutput{}, fmt.Errorf("decode batch %d: %w", id, err)
+	}
+	return v, nil
+}
+
+// settledEvent finds the Settled event of batch id of (operator, token).
+func (b *Batcher) settledEvent(ctx context.Context, token common.Address, id uint64) (*bindings.UsageSettlementSettled, error) {
+	logs, err := b.chain.FilterLogs(ctx, ethereum.FilterQuery{
+		FromBlock: new(big.Int).SetUint64(b.cfg.LogFromBlock),
+		Addresses: []common.Address{b.cfg.Settlement},
+		Topics: [][]common.Hash{
+			{settledTopic},
+			{common.BytesToHash(b.operator[:])},
+			{common.BytesToHash(token[:])},
+			{common.BigToHash(new(big.Int).SetUint64(id))},
+		},
+	})
+	if err != nil {
+		return nil, fmt.Errorf("find Settled event of batch %d: %w", id, err)
+	}
+	for i := len(logs) - 1; i >= 0; i-- {
+		if logs[i].Removed {
+			continue
+		}
+		ev, err := settlementABI.UnpackSettledEvent(&logs[i])
+		if err != nil {
+			return nil, fmt.Errorf("decode Settled event: %w", err)
+		}
+		return ev, nil
+	}
+	return nil, fmt.Errorf("find Settled event of batch %d: %w", id, ethereum.NotFound)
+}
+
+// fees returns the tip and fee cap for a new transaction: the node's
+// suggested tip and twice the base fee plus the tip, within the caps.
+func (b *Batcher) fees(ctx context.Context) (tip, feeCap, baseFee *big.Int, err error) {
+	tip, err = b.chain.SuggestGasTipCap(ctx)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("suggest tip: %w", err)
+	}
+	head, err := b.chain.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return nil, nil, nil, fmt.Errorf("read head: %w", err)
+	}
+	if head.BaseFee == nil {
+		return nil, nil, nil, errors.New("chain has no base fee (pre-London): EIP-1559 transactions unsupported")
+	}
+	baseFee = head.BaseFee
+	tip = b.capTip(tip)
+	feeCap = new(big.Int).Add(new(big.Int).Mul(baseFee, big.NewInt(2)), tip)
+	feeCap = b.capFee(feeCap)
+	if tip.Cmp(feeCap) > 0 {
+		tip = new(big.Int).Set(feeCap)
+	}
+	return tip, feeCap, baseFee, nil
+}
+
+func (b *Batcher) capTip(v *big.Int) *big.Int {
+	if b.cfg.MaxTipCap != nil && v.Cmp(b.cfg.MaxTipCap) > 0 {
+		return new(big.Int).Set(b.cfg.MaxTipCap)
+	}
+	return v
+}
+
+func (b *Batcher) capFee(v *big.Int) *big.Int {
+	if b.cfg.MaxFeeCap != nil && v.Cmp(b.cfg.MaxFeeCap) > 0 {
+		return new(big.Int).Set(b.cfg.MaxFeeCap)
+	}
+	return v
+}
+
+// broadcast sends a signed transaction; a node that already has it is fine.
+func (b *Batcher) broadcast(ctx context.Context, tx *types.Transaction) error {
+	err := b.chain.SendTransaction(ctx, tx)
+	if err == nil || isAlreadyKnown(err) {
+		return nil
+	}
+	return fmt.Errorf("broadcast %s: %w", tx.Hash(), err)
+}
+
+func isAlreadyKnown(err error) bool {
+	s := strings.ToLower(err.Error())
+	return strings.Contains(s, "already known") || strings.Contains(s, "known transaction")
+}
+
+// revertReason names a contract revert carried by err, or "".
+func revertReason(err error) string {
+	var de rpc.DataError
+	if !errors.As(err, &de) {
+		return ""
+	}
+	s, ok := de.ErrorData().(string)
+	if !ok {
+		return ""
+	}
+	data, derr := hexutil.Decode(s)
+	if derr != nil || len(data) < 4 {
+		return ""
+	}
+	v, uerr := settlementABI.UnpackError(data)
+	if uerr != nil {
+		return s
+	}
+	return strings.TrimPrefix(fmt.Sprintf("%T%+v", v, v), "*bindings.UsageSettlement")
+}
+
+// bump returns v raised by 12.5%, rounded up: the minimum a replacement
+// transaction offers (nodes require 10%).
+func bump(v *big.Int) *big.Int {
+	out := new(big.Int).Mul(v, big.NewInt(1125))
+	out.Add(out, big.NewInt(999))
+	return out.Quo(out, big.NewInt(1000))
+}

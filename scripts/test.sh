@@ -54,6 +54,12 @@ go vet ./...
 # --- Go tests ----------------------------------------------------------------
 log "build imogate"
 go build -o bin/imogate ./cmd/imogate
+# geth --dev for the end-to-end test, built from the go-ethereum module pinned in go.mod.
+if [ ! -x bin/geth ] || [ go.sum -nt bin/geth ]; then
+  log "build geth (from the go-ethereum module in go.mod; about 2 minutes cold)"
+  go build -o bin/geth github.com/ethereum/go-ethereum/cmd/geth
+fi
+export GETH_BIN="$ROOT/bin/geth"
 log "go test ./..."
 go test -count=1 -timeout 20m ./...
 log "go test -race (concurrent packages)"

@@ -42,15 +42,16 @@ redis.call('XADD', KEYS[5], '0-' .. seqs,
   'acct', ARGV[10], 'name', ARGV[11], 'signer', ARGV[19])
 redis.call('HSET', KEYS[6], ARGV[1], seqs)
 -- Fee counters carry into whole-ether units so no counter nears the int64
--- limit: 'fee' holds wei below 10^18 and 'fee_e18' the carried ethers.
+-- limit: the total is fee_e18 * 10^18 + fee, exact whatever 'fee' holds. The
+-- carry test compares a double (HINCRBY's reply), so near 10^18 it may carry
+-- a little early or late; that only moves wei between the two fields and
+-- never changes the total.
 local function add(key)
   redis.call('HINCRBY', key, 'calls', 1)
   redis.call('HINCRBY', key, 'pt', ARGV[3])
   redis.call('HINCRBY', key, 'ct', ARGV[4])
-  redis.call('HINCRBY', key, 'fee', ARGV[2])
-  if redis.call('HINCRBY', key, 'fee', '-1000000000000000000') < 0 then
-    redis.call('HINCRBY', key, 'fee', '1000000000000000000')
-  else
+  if redis.call('HINCRBY', key, 'fee', ARGV[2]) >= 1e18 then
+    redis.call('HINCRBY', key, 'fee', '-1000000000000000000')
     redis.call('HINCRBY', key, 'fee_e18', 1)
   end
 end

@@ -46,6 +46,14 @@ type Config struct {
 	// Settlement configures the settlement batcher (`imogate settle`, or
 	// inside `imogate serve` when Enabled).
 	Settlement Settlement `yaml:"settlement"`
+	// Audit configures the auditor API.
+	Audit Audit `yaml:"audit"`
+}
+
+// Audit configures the auditor API (/v1/audit/...).
+type Audit struct {
+	// Public opens the auditor API to unauthenticated readers.
+	Public bool `yaml:"public"`
 }
 
 // Settlement configures the batcher that Merkle-roots receipts and deposits

@@ -26,6 +26,7 @@ import (
 	"github.com/imogate/imogate/inference"
 	"github.com/imogate/imogate/metering"
 	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/settlement/archive"
 )
 
 // Model is a served model with its backend and price.
@@ -59,6 +60,16 @@ type Config struct {
 	// disables the cache.
 	KeyCacheTTL time.Duration
 	Now         func() time.Time // nil = time.Now
+	// Archive is where the settlement batcher archives settled batches; the
+	// audit API serves trees and receipts from it once a batch's receipts
+	// have left Redis. nil: only batches still in the Redis log are served.
+	Archive archive.Store
+	// PublicAudit opens the audit API (/v1/audit/...) to unauthenticated
+	// callers; otherwise it needs role auditor or admin.
+	PublicAudit bool
+	// Operator is the settler's address (the operator on-chain), shown by
+	// the audit API; the zero address means unknown.
+	Operator common.Address
 }
 
 // Validate reports every missing dependency at once.
@@ -110,6 +121,7 @@ type Server struct {
 	metrics        *metrics
 	keys           *keyCache
 	sigs           *sigWriter
+	audit          auditConfig
 
 	// baseCtx outlives requests: streams and commits run under it so a
 	// shutdown lets them finish. inflight counts paid calls under way.
@@ -139,6 +151,7 @@ func New(cfg Config) (*Server, error) {
 	if kttl == 0 {
 		kttl = 2 * time.Second
 	}
+	s.audit = auditConfig{archive: cfg.Archive, public: cfg.PublicAudit, operator: cfg.Operator}
 	s.keys = newKeyCache(kttl, 100_000, now)
 	s.sigs = newSigWriter(cfg.Store, cfg.Logger)
 	if s.idemTTL <= 0 {
@@ -180,6 +193,13 @@ func (s *Server) routes() {
 	a.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
 	a.Get("/readyz", s.ready)
 	a.Get("/metrics", s.metrics.handler())
+	// The audit API is registered before the /v1 group, whose middleware
+	// demands credentials: auditGate decides (PublicAudit lets anyone read).
+	a.Get("/v1/audit/models", s.auditGate, s.auditModels)
+	a.Get("/v1/audit/models/:model/batches", s.auditGate, s.auditBatches)
+	a.Get("/v1/audit/models/:model/batches/:id", s.auditGate, s.auditBatch)
+	a.Get("/v1/audit/models/:model/batches/:id/tree", s.auditGate, s.auditTree)
+	a.Get("/v1/audit/models/:model/batches/:id/receipts", s.auditGate, s.auditReceipts)
 
 	v1 := a.Group("/v1", s.authenticate)
 	v1.Get("/models", s.listModels)
@@ -188,6 +208,12 @@ func (s *Server) routes() {
 	v1.Post("/completions", s.paid(inference.Completions))
 	v1.Post("/embeddings", s.paid(inference.Embeddings))
 	v1.Get("/receipts/:id", s.getReceipt)
+	v1.Get("/receipts/:id/proof", s.receiptProof)
+	own := v1.Group("/owner", requireRole(RoleOwner, RoleAdmin))
+	own.Get("/models/:model/usage", s.ownerUsage)
+	own.Get("/models/:model/revenue", s.ownerRevenue)
+	own.Get("/models/:model/keys", s.ownerKeys)
+	own.Get("/models/:model/batches", s.ownerBatches)
 
 	adm := a.Group("/admin", s.authenticate, requireRole(RoleAdmin))
 	adm.Post("/keys", s.createKey)

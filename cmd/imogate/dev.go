@@ -181,6 +181,7 @@ func runDev(ctx context.Context, out io.Writer, o devOptions) error {
 		Enabled: true, RPCURL: chain.RPCURL(), MaxReceipts: 1000, MaxAge: o.settleEvery, Confirmations: 1,
 		ArchiveDir: filepath.Join(o.dataDir, "archive"), Snapshots: true, PollInterval: 500 * time.Millisecond,
 	}
+	cfg.Settlement.SettlerKey.Set(hex.EncodeToString(crypto.FromECDSA(opKey)))
 	mk := func(reg prometheus.Registerer) (*batcher.Batcher, error) {
 		return newBatcherWithKey(cfg, log, rdb, chain.Client(), reg, opKey)
 	}

@@ -11,6 +11,8 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/redis/go-redis/v9"
@@ -19,6 +21,7 @@ import (
 	"github.com/imogate/imogate/config"
 	"github.com/imogate/imogate/gateway"
 	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/settlement/archive"
 	"github.com/imogate/imogate/settlement/batcher"
 )
 
@@ -87,9 +90,21 @@ func runGateway(ctx context.Context, cfg *config.Config, log *slog.Logger, rdb r
 			return err
 		}
 	}
+	// The auditor API serves archived batches when there is an archive here,
+	// and names the operator when this process knows the settler key.
+	var arch archive.Store
+	if _, statErr := os.Stat(cfg.Settlement.ArchiveDir); statErr == nil || cfg.Settlement.Enabled {
+		if d, err := archive.NewDir(cfg.Settlement.ArchiveDir); err == nil {
+			arch = d
+		}
+	}
+	var operator common.Address
+	if k, err := settlerKey(cfg); err == nil {
+		operator = crypto.PubkeyToAddress(k.PublicKey)
+	}
 	srv, err := gateway.New(gateway.Config{
 		Models: models, Store: redisstore.New(rdb, nil), Signer: signer, Logger: log,
-		Registry: reg, JWTKeys: cfg.JWT.Keys, AdminToken: cfg.Admin.Token.Value().Reveal(),
+		Registry: reg, Archive: arch, Operator: operator, PublicAudit: cfg.Audit.Public, JWTKeys: cfg.JWT.Keys, AdminToken: cfg.Admin.Token.Value().Reveal(),
 		MaxBodyBytes: cfg.Limits.MaxBodyBytes, ReservationTTL: cfg.Limits.ReservationGrace,
 		IdempotencyTTL: cfg.Limits.IdempotencyTTL,
 	})

@@ -134,8 +134,33 @@ func newBatcherWithKey(cfg *config.Config, log *slog.Logger, rdb redis.Universal
 				lowBalance.WithLabelValues(b.Token.Hex()).Set(0)
 			},
 			StepFailed: func(t common.Address, err error) { failures.WithLabelValues(t.Hex()).Inc() },
+			Stage:      pauseAtStage(os.Getenv(pauseAtEnv), log),
 		},
 	})
+}
+
+// pauseAtEnv names the crash-test knob: set to a batcher stage name
+// (batcher.StageSealed, …), the batcher logs "paused for a crash test" at
+// WARN when a batch reaches that stage and then blocks forever, so a test
+// can SIGKILL the process at exactly that point
+// (cmd/imogate/crash_batcher_test.go). It exists only for crash tests and
+// is inert unless set.
+const pauseAtEnv = "IMOGATE_TEST_PAUSE_AT"
+
+// pauseAtStage returns the Hooks.Stage of the pauseAtEnv knob: nil (no
+// hook) when stage is empty.
+func pauseAtStage(stage string, log *slog.Logger) func(common.Address, string, settlement.Batch) {
+	if stage == "" {
+		return nil
+	}
+	log.Warn("crash-test knob set: the batcher will pause forever at a stage", "env", pauseAtEnv, "stage", stage)
+	return func(t common.Address, s string, b settlement.Batch) {
+		if s != stage {
+			return
+		}
+		log.Warn("paused for a crash test", "stage", s, "token", t.Hex(), "batch", b.ID)
+		select {}
+	}
 }
 
 // runBatcher runs b until ctx ends; done is closed when it has stopped.

@@ -43,6 +43,7 @@ func (m *model) archive(ctx context.Context) error {
 				return err
 			}
 			m.log.Info("archived batch", "batch", b.ID, "path", archive.BatchDir(m.token, b.ID))
+			m.stage(StageArchived, &b)
 		}
 		if !m.b.cfg.KeepReceipts && !b.Trimmed {
 			n, err := m.b.store.TrimReceipts(ctx, m.token, m.fence, b.FirstSeq, b.LastSeq)

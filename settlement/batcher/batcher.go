@@ -282,4 +282,11 @@ func (m *model) save(ctx context.Context, b *settlement.Batch) error {
 
 func (m *model) now() time.Time { return m.b.cfg.Now() }
 
+// stage reports that batch b has completed a durable step (Hooks.Stage).
+func (m *model) stage(name string, b *settlement.Batch) {
+	if h := m.b.cfg.Hooks.Stage; h != nil {
+		h(m.token, name, *b)
+	}
+}
+
 func weiString(v *big.Int) string { return v.String() }

@@ -121,7 +121,32 @@ type Hooks struct {
 	Settled func(b settlement.Batch)
 	// StepFailed: a step of token's loop failed and will be retried.
 	StepFailed func(token common.Address, err error)
+	// Stage: batch b of token has just completed a durable step, named by
+	// stage; it is called right after the step's state is persisted and
+	// before the next action:
+	//   - "sealed": the sealed batch is saved in the store, before any
+	//     transaction;
+	//   - "signed": its settle transaction is signed and its hash, nonce and
+	//     raw bytes saved, before the broadcast;
+	//   - "broadcast": SendTransaction returned without error;
+	//   - "settled": the batch is marked settled at depth, before archiving;
+	//   - "archived": the archive is written and the batch marked archived,
+	//     before its receipts are trimmed.
+	// It is a metrics and tracing point, and the knob crash tests use to
+	// stop the process at an exact point (`imogate settle` with
+	// IMOGATE_TEST_PAUSE_AT). In production it must not block: the model's
+	// loop waits for it while holding its lease.
+	Stage func(token common.Address, stage string, b settlement.Batch)
 }
+
+// Stage names passed to Hooks.Stage, in the order a batch goes through them.
+const (
+	StageSealed    = "sealed"
+	StageSigned    = "signed"
+	StageBroadcast = "broadcast"
+	StageSettled   = "settled"
+	StageArchived  = "archived"
+)
 
 // ErrInvalidConfig is wrapped by every Validate error.
 var ErrInvalidConfig = errors.New("invalid batcher config")

@@ -83,6 +83,7 @@ func (m *model) sealNext(ctx context.Context, prev *settlement.Batch) (bool, err
 	}
 	m.log.Info("sealed batch", "batch", id, "first_seq", first, "last_seq", last, "count", b.Count(),
 		"fee_wei", weiString(fee), "root", b.Root, "waiting_after", waiting-b.Count())
+	m.stage(StageSealed, &b)
 	return true, nil
 }
 

@@ -86,10 +86,12 @@ func (m *model) send(ctx context.Context, b *settlement.Batch) (bool, error) {
 	}
 	m.log.Info("signed settle transaction", "batch", b.ID, "tx", tx.Hash(), "nonce", nonce, "value_wei", weiString(b.Fee),
 		"gas", gas, "tip_wei", weiString(tip), "fee_cap_wei", weiString(feeCap))
+	m.stage(StageSigned, b)
 	if err := m.b.broadcast(ctx, tx); err != nil {
 		return true, err
 	}
 	m.log.Info("broadcast settle transaction", "batch", b.ID, "tx", tx.Hash())
+	m.stage(StageBroadcast, b)
 	return true, nil
 }
 
@@ -228,6 +230,7 @@ func (m *model) mined(ctx context.Context, b *settlement.Batch, rc *types.Receip
 	if h := m.b.cfg.Hooks.Settled; h != nil {
 		h(*b)
 	}
+	m.stage(StageSettled, b)
 	return true, nil
 }
 

@@ -282,6 +282,41 @@ settlement:
 		t.Fatalf("%d receipts are in no batch", len(ids))
 	}
 
+	// An auditor with only the RPC URL and the published archive: the honest
+	// run passes every check, and a tampered fee is caught by name.
+	audit := func(args ...string) (string, error) {
+		cmd := exec.Command(imogateBin(t), append([]string{"audit"}, append(args, "--rpc", url, "--settlement", settlementAddr.Hex(),
+			"--operator", opAddr.Hex(), "--archive", archiveDir, "--no-progress")...)...)
+		out, err := cmd.CombinedOutput()
+		return string(out), err
+	}
+	if out, err := audit("chain", token.Hex()); err != nil || !strings.Contains(out, "PASS") || strings.Contains(out, "FAIL") {
+		t.Fatalf("audit chain on an honest run: %v\n%s", err, out)
+	}
+	if out, err := audit("batch", token.Hex(), "0"); err != nil || strings.Contains(out, "FAIL") {
+		t.Fatalf("audit batch 0 on an honest run: %v\n%s", err, out)
+	}
+	rpath := filepath.Join(archiveDir, archive.BatchPath(token, 0, "receipts.ndjson"))
+	orig, err := os.ReadFile(rpath)
+	if err != nil {
+		t.Fatal(err)
+	}
+	var first metering.SignedReceipt
+	line, _, _ := bytes.Cut(orig, []byte("\n"))
+	if err := first.UnmarshalJSON(line); err != nil {
+		t.Fatal(err)
+	}
+	tampered := bytes.Replace(orig, []byte(`"fee":"`+first.Fee.String()+`"`), []byte(`"fee":"`+new(big.Int).Add(first.Fee, big.NewInt(1)).String()+`"`), 1)
+	if err := os.WriteFile(rpath, tampered, 0o644); err != nil {
+		t.Fatal(err)
+	}
+	if out, err := audit("batch", token.Hex(), "0"); err == nil || !strings.Contains(out, "FAIL") {
+		t.Fatalf("audit batch accepted a tampered fee:\n%s", out)
+	}
+	if err := os.WriteFile(rpath, orig, 0o644); err != nil {
+		t.Fatal(err)
+	}
+
 	// A holder claims its share after a snapshot.
 	tk := bindings.NewRevenueShareToken()
 	tc := bind.NewBoundContract(token, tk.GetABI(), client, client, client)

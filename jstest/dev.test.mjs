@@ -121,4 +121,35 @@ test('imogate dev: OpenAI SDK with only the printed variables, then the fee land
   const r = Object.fromEntries(RECEIPT_FIELDS.map(([name]) => [name, receipt[name]]));
   assert.equal(await us.verifyReceipt(settler, token, 0, r, proof), true, 'verifyReceipt refused the settled receipt');
   assert.equal(LEAF_ENCODING.length, values.length);
+
+  // The batch as published by the running imogate (auditor API), verified
+  // with OpenZeppelin's merkle-tree and ethers alone.
+  const admin = out.match(/Bearer (adm_[0-9a-f]+)/)[1];
+  const get = async (route) => {
+    const res = await fetch(baseURL + route, { headers: { Authorization: `Bearer ${admin}` } });
+    assert.equal(res.status, 200, `${route}: ${res.status} ${await res.clone().text()}`);
+    return res;
+  };
+  const batch = await (await get('/audit/models/imogate-demo/batches/0')).json();
+  assert.equal(batch.status, 'settled');
+  const published = StandardMerkleTree.load(await (await get('/audit/models/imogate-demo/batches/0/tree')).json());
+  assert.equal(published.root, batch.root, 'published tree root differs from the batch record');
+  const onchain = new Contract(settlement, ['function getBatch(address,address,uint64) view returns (bytes32 root, uint64 firstSeq, uint64 lastSeq, address signer)'], provider);
+  const [chainRoot, firstSeq, lastSeq, batchSigner] = await onchain.getBatch(settler, token, 0);
+  assert.equal(published.root, chainRoot, 'published root is not the on-chain root');
+  let proofs = 0;
+  for (const [i, v] of published.entries()) {
+    assert.ok(StandardMerkleTree.verify(published.root, LEAF_ENCODING, v, published.getProof(i)), `proof ${i}`);
+    proofs++;
+  }
+  const ndjson = (await (await get('/audit/models/imogate-demo/batches/0/receipts')).text()).trim().split('\n');
+  assert.equal(ndjson.length, proofs, 'receipts and tree values differ in number');
+  let seq = BigInt(firstSeq);
+  for (const line of ndjson) {
+    const rc = JSON.parse(line);
+    assert.equal(recoverWithEthers(rc), rc.signer, `receipt ${rc.seq} signature`);
+    assert.equal(rc.signer, batchSigner, `receipt ${rc.seq} is not by the batch's registered signer`);
+    assert.equal(BigInt(rc.seq), seq++, 'seqs are not the on-chain range in order');
+  }
+  assert.equal(seq - 1n, BigInt(lastSeq));
 });

@@ -374,7 +374,7 @@ func (s *Server) receiptProof(c *fiber.Ctx) error {
 	case RoleOwner:
 		allowed = p.Allows(m.Name)
 	default:
-		allowed = lr.Account == p.Account
+		allowed = lr.Account == p.Account || (lr.Account == "" && lr.Payer == metering.PayerOf(p.Account))
 	}
 	if !allowed {
 		return apiErr(http.StatusNotFound, "invalid_request_error", "receipt_not_found", "no receipt with this id is visible to you")

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -13,6 +14,7 @@ import (
 
 	"github.com/imogate/imogate/metering"
 	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/settlement/archive"
 )
 
 // modelObject is OpenAI's model object, with imogate's additions.
@@ -93,7 +95,9 @@ func (s *Server) getReceipt(c *fiber.Ctx) error {
 	case RoleOwner:
 		allowed = p.Allows(m.Name)
 	default:
-		allowed = lr.Account == p.Account
+		// A receipt read back from the archive carries no account, only
+		// its pseudonymous payer.
+		allowed = lr.Account == p.Account || (lr.Account == "" && lr.Payer == metering.PayerOf(p.Account))
 	}
 	if !allowed {
 		// Not 403: do not reveal that someone else's receipt exists.
@@ -118,6 +122,10 @@ func (s *Server) findReceipt(ctx context.Context, id common.Hash) (redisstore.Lo
 		lr, err := s.store.ReceiptByID(ctx, m.Token, id)
 		if errors.Is(err, metering.ErrNotFound) {
 			continue
+		}
+		var arch *redisstore.ArchivedError
+		if errors.As(err, &arch) {
+			return s.archivedReceipt(ctx, m, id, arch.Seq)
 		}
 		if err != nil {
 			return lr, nil, err
@@ -159,4 +167,36 @@ func (s *Server) replayReceipt(ctx context.Context, m *Model, id common.Hash) ([
 		return nil, err
 	}
 	return json.Marshal(rc)
+}
+
+// archivedReceipt reads a receipt that has left Redis from its settled
+// batch's archived receipts.ndjson.
+func (s *Server) archivedReceipt(ctx context.Context, m *Model, id common.Hash, seq uint64) (redisstore.LoggedReceipt, *Model, error) {
+	gone := apiErr(http.StatusNotFound, "invalid_request_error", "receipt_not_found", "the receipt was settled and is not in this gateway's archive")
+	b, err := s.batchOfSeq(ctx, m.Token, seq)
+	if err != nil {
+		return redisstore.LoggedReceipt{}, nil, err
+	}
+	data, ok, err := s.archivedFile(ctx, &b, archive.ReceiptsFile)
+	if err != nil {
+		return redisstore.LoggedReceipt{}, nil, err
+	}
+	if !ok {
+		return redisstore.LoggedReceipt{}, nil, gone
+	}
+	for len(data) > 0 {
+		var line []byte
+		line, data, _ = bytes.Cut(data, []byte("\n"))
+		if len(bytes.TrimSpace(line)) == 0 {
+			continue
+		}
+		var rc metering.SignedReceipt
+		if err := rc.UnmarshalJSON(line); err != nil {
+			return redisstore.LoggedReceipt{}, nil, fmt.Errorf("archived receipts of batch %d: %w", b.ID, err)
+		}
+		if rc.ID == id {
+			return redisstore.LoggedReceipt{Receipt: rc.Receipt, Signature: rc.Signature, Signer: rc.Signer, ModelName: m.Name}, m, nil
+		}
+	}
+	return redisstore.LoggedReceipt{}, nil, gone
 }

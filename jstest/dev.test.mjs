@@ -152,4 +152,15 @@ test('imogate dev: OpenAI SDK with only the printed variables, then the fee land
     assert.equal(BigInt(rc.seq), seq++, 'seqs are not the on-chain range in order');
   }
   assert.equal(seq - 1n, BigInt(lastSeq));
+
+  // After settlement the receipts leave Redis (archived and trimmed): the
+  // payer still gets its receipt and its proof, now read from the archive.
+  const mine = await fetch(`${baseURL}/receipts/${receipt.id}`, { headers: { Authorization: `Bearer ${apiKey}` } });
+  assert.equal(mine.status, 200, `receipt after trim: ${mine.status} ${await mine.clone().text()}`);
+  assert.deepEqual(await mine.json(), receipt);
+  const pr = await fetch(`${baseURL}/receipts/${receipt.id}/proof`, { headers: { Authorization: `Bearer ${apiKey}` } });
+  assert.equal(pr.status, 200, `proof after trim: ${pr.status} ${await pr.clone().text()}`);
+  const proofJSON = await pr.json();
+  assert.equal(proofJSON.root, chainRoot);
+  assert.ok(StandardMerkleTree.verify(proofJSON.root, LEAF_ENCODING, values, proofJSON.proof));
 });

@@ -344,7 +344,19 @@ func (s *Store) ReceiptByID(ctx context.Context, token common.Address, id common
 	if err != nil {
 		return LoggedReceipt{}, fmt.Errorf("receipt by id: %w", err)
 	}
-	return s.ReceiptBySeq(ctx, token, seq)
+	lr, err := s.ReceiptBySeq(ctx, token, seq)
+	if errors.Is(err, metering.ErrNotFound) {
+		return lr, &ArchivedError{Seq: seq}
+	}
+	return lr, err
+}
+
+// ArchivedError says a receipt's log entry has been trimmed after its batch
+// was settled and archived: look it up in the archive by Seq.
+type ArchivedError struct{ Seq uint64 }
+
+func (e *ArchivedError) Error() string {
+	return fmt.Sprintf("receipt %d was archived and trimmed from the log", e.Seq)
 }
 
 // ReceiptBySeq loads one receipt from the log.

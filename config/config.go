@@ -86,6 +86,9 @@ type Settlement struct {
 	// ArchiveDir receives each settled batch's tree, receipts and
 	// settlement transaction. Default ./archive.
 	ArchiveDir string `yaml:"archive_dir"`
+	// ArchiveS3, when its bucket is set, archives to S3-compatible object
+	// storage instead of ArchiveDir.
+	ArchiveS3 ArchiveS3 `yaml:"archive_s3"`
 	// KeepReceipts keeps archived receipts in Redis (default: trim them).
 	KeepReceipts bool `yaml:"keep_receipts"`
 	// Snapshots calls each token's snapshot() when it is due.
@@ -94,6 +97,18 @@ type Settlement struct {
 	FromBlock uint64 `yaml:"from_block"`
 	// PollInterval is the pause between batcher steps. Default 2s.
 	PollInterval time.Duration `yaml:"poll_interval"`
+}
+
+// ArchiveS3 locates an S3-compatible bucket (AWS S3, MinIO, Ceph RGW, R2, …).
+type ArchiveS3 struct {
+	Endpoint  string    `yaml:"endpoint"` // host[:port]
+	Bucket    string    `yaml:"bucket"`
+	Prefix    string    `yaml:"prefix"`
+	Region    string    `yaml:"region"`
+	AccessKey SecretRef `yaml:"access_key"`
+	SecretKey SecretRef `yaml:"secret_key"`
+	// Insecure uses plain HTTP (local test servers only).
+	Insecure bool `yaml:"insecure"`
 }
 
 // ValidateSettlement checks the settlement section; it is called only where
@@ -121,6 +136,14 @@ func (c *Config) ValidateSettlement() error {
 		}
 	case hasStore && s.KeystorePassword.Value() == "":
 		errs = append(errs, errors.New("settlement.keystore_password: required with keystore_file"))
+	}
+	if a := s.ArchiveS3; a.Bucket != "" {
+		if a.Endpoint == "" {
+			errs = append(errs, errors.New("settlement.archive_s3.endpoint: required with a bucket"))
+		}
+		if a.AccessKey.Value() == "" || a.SecretKey.Value() == "" {
+			errs = append(errs, errors.New("settlement.archive_s3.access_key/secret_key: required with a bucket"))
+		}
 	}
 	for _, v := range []struct {
 		path string
@@ -499,6 +522,10 @@ func (c *Config) resolveSecrets(getenv func(string) string) []error {
 	} else {
 		_ = c.Settlement.SettlerKey.resolve(getenv)
 		_ = c.Settlement.KeystorePassword.resolve(getenv)
+	}
+	if c.Settlement.ArchiveS3.Bucket != "" {
+		add("settlement.archive_s3.access_key", &c.Settlement.ArchiveS3.AccessKey)
+		add("settlement.archive_s3.secret_key", &c.Settlement.ArchiveS3.SecretKey)
 	}
 	for i := range c.JWT.Keys {
 		add(fmt.Sprintf("jwt.keys[%d].secret", i), &c.JWT.Keys[i].Secret)

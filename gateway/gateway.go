@@ -193,6 +193,7 @@ func (s *Server) routes() {
 	a.Get("/healthz", func(c *fiber.Ctx) error { return c.JSON(fiber.Map{"status": "ok"}) })
 	a.Get("/readyz", s.ready)
 	a.Get("/metrics", s.metrics.handler())
+	s.mountDashboard(a)
 	// The audit API is registered before the /v1 group, whose middleware
 	// demands credentials: auditGate decides (PublicAudit lets anyone read).
 	a.Get("/v1/audit/models", s.auditGate, s.auditModels)

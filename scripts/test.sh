@@ -66,6 +66,9 @@ log "go test -race (concurrent packages)"
 go test -count=1 -race -timeout 20m ./metering/... ./gateway/... ./inference/... ./settlement/batcher/... ./settlement/archive/...
 
 # --- Node cross-language tests -----------------------------------------------
+# The dashboard test drives Debian's chromium headless (playwright-core).
+export CHROMIUM_BIN="${CHROMIUM_BIN:-/usr/bin/chromium}"
+[ -x "$CHROMIUM_BIN" ] || need_root_install chromium
 log "node --test jstest/"
 IMOGATE_BIN="$ROOT/bin/imogate" node --test --test-reporter=spec jstest/
 log "all tests passed"

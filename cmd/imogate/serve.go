@@ -93,9 +93,11 @@ func runGateway(ctx context.Context, cfg *config.Config, log *slog.Logger, rdb r
 	// The auditor API serves archived batches when there is an archive here,
 	// and names the operator when this process knows the settler key.
 	var arch archive.Store
-	if _, statErr := os.Stat(cfg.Settlement.ArchiveDir); statErr == nil || cfg.Settlement.Enabled {
-		if d, err := archive.NewDir(cfg.Settlement.ArchiveDir); err == nil {
-			arch = d
+	if _, statErr := os.Stat(cfg.Settlement.ArchiveDir); statErr == nil || cfg.Settlement.Enabled || cfg.Settlement.ArchiveS3.Bucket != "" {
+		if a, err := newArchive(cfg); err == nil {
+			arch = a
+		} else {
+			log.Warn("archive unavailable: the auditor API serves only batches still in Redis", "err", err)
 		}
 	}
 	var operator common.Address

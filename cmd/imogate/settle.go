@@ -86,7 +86,7 @@ func newBatcher(cfg *config.Config, log *slog.Logger, rdb redis.UniversalClient,
 
 func newBatcherWithKey(cfg *config.Config, log *slog.Logger, rdb redis.UniversalClient, chain batcher.Chain, reg prometheus.Registerer, key *ecdsa.PrivateKey) (*batcher.Batcher, error) {
 	s := cfg.Settlement
-	arch, err := archive.NewDir(s.ArchiveDir)
+	arch, err := newArchive(cfg)
 	if err != nil {
 		return nil, err
 	}
@@ -173,4 +173,16 @@ func runBatcher(ctx context.Context, b *batcher.Batcher, log *slog.Logger) (done
 		}
 	}()
 	return done
+}
+
+// newArchive is the configured archive: S3-compatible storage when a bucket
+// is set, else the local directory.
+func newArchive(cfg *config.Config) (archive.Store, error) {
+	if a := cfg.Settlement.ArchiveS3; a.Bucket != "" {
+		return archive.NewS3(archive.S3Config{
+			Endpoint: a.Endpoint, Bucket: a.Bucket, Prefix: a.Prefix, Region: a.Region,
+			AccessKey: a.AccessKey.Value().Reveal(), SecretKey: a.SecretKey.Value().Reveal(), Insecure: a.Insecure,
+		})
+	}
+	return archive.NewDir(cfg.Settlement.ArchiveDir)
 }

@@ -221,6 +221,7 @@ TOKEN_HOLDER=%[8]s         # holds the whole token supply
 
 # Settlements: every %[15]s the batcher deposits the new fees into MODEL_TOKEN; batches are archived in %[14]s/archive
 # Watch usage and settlements:
+#   dashboard: http://%[9]s/dashboard   (log in with %[10]s)
 #   metrics:   curl -s http://%[9]s/metrics | grep imogate_
 #   balance:   curl -s -H "Authorization: Bearer %[10]s" "http://%[9]s/admin/accounts/%[11]s/balance?model=imogate-demo"
 #   token ETH: curl -s -X POST %[3]s -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["%[5]s","latest"]}'

@@ -9,6 +9,7 @@ package chaintest
 import (
 	"crypto/ecdsa"
 	"math/big"
+	"strings"
 	"testing"
 	"time"
 
@@ -113,10 +114,23 @@ func MineAny(t testing.TB, b *simulated.Backend, tx *types.Transaction) *types.R
 // Advance seals an empty block d (whole seconds) after the head, so that
 // the next transaction's block is at least d+1s after it. The transaction
 // pool must be empty.
+//
+// The transaction pool learns of a new head asynchronously, so right after a
+// Commit it may still list just-mined transactions as pending, and the
+// simulated beacon refuses to adjust time over a non-empty pool: Advance
+// retries for up to two seconds before failing.
 func Advance(t testing.TB, b *simulated.Backend, d time.Duration) {
 	t.Helper()
-	if err := b.AdjustTime(d); err != nil {
-		t.Fatalf("adjust time: %v", err)
+	deadline := time.Now().Add(2 * time.Second)
+	for {
+		err := b.AdjustTime(d)
+		if err == nil {
+			return
+		}
+		if !strings.Contains(err.Error(), "non-empty block") || time.Now().After(deadline) {
+			t.Fatalf("adjust time: %v", err)
+		}
+		time.Sleep(5 * time.Millisecond)
 	}
 }
 

@@ -121,9 +121,7 @@ func moveHeadTo(t *testing.T, b *simulated.Backend, ts uint64) {
 	if ts <= head {
 		t.Fatalf("cannot move head from %d back to %d", head, ts)
 	}
-	if err := b.AdjustTime(time.Duration(ts-head) * time.Second); err != nil {
-		t.Fatal(err)
-	}
+	chaintest.Advance(t, b, time.Duration(ts-head)*time.Second)
 }
 
 func blockTime(t *testing.T, b *simulated.Backend, r *types.Receipt) uint64 {

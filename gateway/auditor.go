@@ -367,15 +367,7 @@ func (s *Server) receiptProof(c *fiber.Ctx) error {
 		return err
 	}
 	p := principalOf(c)
-	allowed := false
-	switch p.Role {
-	case RoleAuditor, RoleAdmin:
-		allowed = true
-	case RoleOwner:
-		allowed = p.Allows(m.Name)
-	default:
-		allowed = lr.Account == p.Account || (lr.Account == "" && lr.Payer == metering.PayerOf(p.Account))
-	}
+	allowed := canReadReceipt(p, lr, m)
 	if !allowed {
 		return apiErr(http.StatusNotFound, "invalid_request_error", "receipt_not_found", "no receipt with this id is visible to you")
 	}

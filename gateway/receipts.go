@@ -88,17 +88,7 @@ func (s *Server) getReceipt(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	allowed := false
-	switch p.Role {
-	case RoleAuditor, RoleAdmin:
-		allowed = true
-	case RoleOwner:
-		allowed = p.Allows(m.Name)
-	default:
-		// A receipt read back from the archive carries no account, only
-		// its pseudonymous payer.
-		allowed = lr.Account == p.Account || (lr.Account == "" && lr.Payer == metering.PayerOf(p.Account))
-	}
+	allowed := canReadReceipt(p, lr, m)
 	if !allowed {
 		// Not 403: do not reveal that someone else's receipt exists.
 		return apiErr(http.StatusNotFound, "invalid_request_error", "receipt_not_found", "no receipt with this id is visible to you")
@@ -108,6 +98,19 @@ func (s *Server) getReceipt(c *fiber.Ctx) error {
 		return err
 	}
 	return c.JSON(rc)
+}
+
+// canReadReceipt says whether p may read a receipt of model m: the account
+// that paid it, an owner of the model, an auditor or an admin. A receipt read
+// back from the archive carries no account, only its pseudonymous payer.
+func canReadReceipt(p *Principal, lr redisstore.LoggedReceipt, m *Model) bool {
+	switch p.Role {
+	case RoleAuditor, RoleAdmin:
+		return true
+	case RoleOwner:
+		return p.Allows(m.Name)
+	}
+	return lr.Account == p.Account || (lr.Account == "" && lr.Payer == metering.PayerOf(p.Account))
 }
 
 // findReceipt looks the id up in each model's log (models are few).

@@ -21,6 +21,8 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient/simulated"
 	"github.com/ethereum/go-ethereum/node"
 	"github.com/ethereum/go-ethereum/params"
+
+	"github.com/imogate/imogate/settlement/devchain"
 )
 
 // ChainID is the simulated backend's chain id (fixed by go-ethereum).
@@ -31,11 +33,7 @@ var Ether = new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
 
 // ChainConfig returns a copy of go-ethereum's dev chain config with the
 // Bogota fork unset, so that gas is priced as on mainnet today.
-func ChainConfig() *params.ChainConfig {
-	cfg := *params.AllDevChainProtocolChanges
-	cfg.BogotaTime = nil
-	return &cfg
-}
+func ChainConfig() *params.ChainConfig { return devchain.MainnetGasConfig() }
 
 // WithMainnetGas is a simulated.NewBackend option that installs ChainConfig.
 func WithMainnetGas() func(*node.Config, *ethconfig.Config) {

@@ -13,6 +13,7 @@ import (
 	"log/slog"
 	"math/big"
 	"net"
+	"slices"
 	"sync"
 	"time"
 
@@ -109,6 +110,7 @@ type Server struct {
 	app            *fiber.App
 	models         map[string]*Model
 	order          []string
+	byToken        []*Model // the first model of each distinct token (state is per token)
 	store          *redisstore.Store
 	signer         *metering.Signer
 	log            *slog.Logger
@@ -164,6 +166,9 @@ func New(cfg Config) (*Server, error) {
 		m := cfg.Models[i]
 		s.models[m.Name] = &m
 		s.order = append(s.order, m.Name)
+		if !slices.ContainsFunc(s.byToken, func(o *Model) bool { return o.Token == m.Token }) {
+			s.byToken = append(s.byToken, s.models[m.Name])
+		}
 	}
 	s.metrics, err = newMetrics(cfg.Registry, s)
 	if err != nil {
@@ -278,20 +283,14 @@ func (s *Server) RunSweeper(ctx context.Context, interval time.Duration) {
 
 // SweepOnce runs one sweep over every model's token.
 func (s *Server) SweepOnce(ctx context.Context) {
-	seen := map[common.Address]bool{}
-	for _, name := range s.order {
-		tok := s.models[name].Token
-		if seen[tok] {
-			continue
-		}
-		seen[tok] = true
-		n, err := s.store.Sweep(ctx, tok)
+	for _, m := range s.byToken {
+		n, err := s.store.Sweep(ctx, m.Token)
 		if err != nil {
-			s.log.Warn("sweep failed", "model", name, "err", err)
+			s.log.Warn("sweep failed", "model", m.Name, "err", err)
 			continue
 		}
 		if n > 0 {
-			s.log.Info("released expired reservations", "model", name, "count", n)
+			s.log.Info("released expired reservations", "model", m.Name, "count", n)
 			s.metrics.swept.Add(float64(n))
 		}
 	}

@@ -121,21 +121,22 @@ func (s *Server) parseCall(ep inference.Endpoint, body []byte) (*call, error) {
 // byte as a prompt token (an upper bound for byte-level tokenizers) and
 // n × max_tokens completion tokens.
 func (c *call) maxFee() (int64, bool) {
+	return c.price().Fee(uint64(len(c.body)), uint64(c.n*c.maxTokens))
+}
+
+// price is the model's price for this endpoint: embedding input is charged
+// at the embedding price in place of the prompt price.
+func (c *call) price() metering.Price {
 	p := c.model.Price
-	prompt := uint64(len(c.body))
 	if c.endpoint == inference.Embeddings {
 		p.Per1KPrompt = c.model.PerKEmbed
 	}
-	return p.Fee(prompt, uint64(c.n*c.maxTokens))
+	return p
 }
 
 // fee is what the call costs for the usage reported, never more than held.
 func (c *call) fee(u inference.Usage, held int64) int64 {
-	p := c.model.Price
-	if c.endpoint == inference.Embeddings {
-		p.Per1KPrompt = c.model.PerKEmbed
-	}
-	f, ok := p.Fee(uint64(u.PromptTokens), uint64(u.CompletionTokens))
+	f, ok := c.price().Fee(uint64(u.PromptTokens), uint64(u.CompletionTokens))
 	if !ok || f > held {
 		return held
 	}
@@ -237,10 +238,11 @@ func (s *Server) paid(ep inference.Endpoint) fiber.Handler {
 			return badRequest("", "this request could cost more than the gateway can hold for one call")
 		}
 		rid := newReceiptID()
+		requestHash := crypto.Keccak256Hash(body)
 		res, replay, err := s.store.Reserve(ctx, metering.ReserveRequest{
 			Token: call.model.Token, Account: p.Account, ReceiptID: rid, Amount: maxFee,
 			TTL:            call.model.Timeout + s.reservationTTL,
-			IdempotencyKey: idemKey, BodyHash: crypto.Keccak256Hash(body), IdempotencyTTL: s.idemTTL,
+			IdempotencyKey: idemKey, BodyHash: requestHash, IdempotencyTTL: s.idemTTL,
 		})
 		if err != nil {
 			return err
@@ -249,7 +251,7 @@ func (s *Server) paid(ep inference.Endpoint) fiber.Handler {
 			return s.writeReplay(c, call, replay)
 		}
 		s.inflight.Add(1)
-		held := &heldCall{s: s, call: call, res: res, principal: p, upBody: upBody, requestHash: crypto.Keccak256Hash(body)}
+		held := &heldCall{s: s, call: call, res: res, principal: p, upBody: upBody, requestHash: requestHash}
 		if call.stream {
 			return s.stream(c, held) // the stream writer calls inflight.Done
 		}

@@ -115,13 +115,7 @@ func canReadReceipt(p *Principal, lr redisstore.LoggedReceipt, m *Model) bool {
 
 // findReceipt looks the id up in each model's log (models are few).
 func (s *Server) findReceipt(ctx context.Context, id common.Hash) (redisstore.LoggedReceipt, *Model, error) {
-	seen := map[common.Address]bool{}
-	for _, name := range s.order {
-		m := s.models[name]
-		if seen[m.Token] {
-			continue
-		}
-		seen[m.Token] = true
+	for _, m := range s.byToken {
 		lr, err := s.store.ReceiptByID(ctx, m.Token, id)
 		if errors.Is(err, metering.ErrNotFound) {
 			continue

@@ -91,9 +91,7 @@ func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
 			if err != nil {
 				h.release()
 				s.log.Warn("upstream failed mid-stream; call not charged", "receipt_id", h.res.ReceiptID.Hex(), "err", err)
-				ae := toAPIError(err)
-				eb, _ := json.Marshal(ae.body())
-				_ = write([]byte("data: "), eb, []byte("\n\ndata: [DONE]\n\n"))
+				_ = write(errorEvent(err)...)
 				return
 			}
 			events++
@@ -126,8 +124,7 @@ func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
 		if err != nil {
 			s.log.Error("commit of streamed call failed; call not charged", "receipt_id", h.res.ReceiptID.Hex(), "err", err)
 			if !disconnected {
-				eb, _ := json.Marshal(toAPIError(err).body())
-				_ = write([]byte("data: "), eb, []byte("\n\ndata: [DONE]\n\n"))
+				_ = write(errorEvent(err)...)
 			}
 			return
 		}
@@ -153,6 +150,12 @@ const sseContentType = "text/event-stream; charset=utf-8"
 // receiptEvent frames the receipt chunk and the closing [DONE].
 func receiptEvent(final []byte) [][]byte {
 	return [][]byte{[]byte("data: "), final, []byte("\n\ndata: [DONE]\n\n")}
+}
+
+// errorEvent frames err, in OpenAI's error shape, as the stream's last event.
+func errorEvent(err error) [][]byte {
+	eb, _ := json.Marshal(toAPIError(err).body())
+	return [][]byte{[]byte("data: "), eb, []byte("\n\ndata: [DONE]\n\n")}
 }
 
 // usageOnly reports whether a chunk is a usage chunk with no choices.

@@ -33,6 +33,8 @@ var (
 	reserveSrc string
 	//go:embed commit.lua
 	commitSrc string
+	//go:embed hold.lua
+	holdSrc string
 	//go:embed release.lua
 	releaseSrc string
 	//go:embed sweep.lua
@@ -42,8 +44,8 @@ var (
 
 	reserveScript   = redis.NewScript(reserveSrc)
 	commitScript    = redis.NewScript(commitSrc)
-	releaseScript   = redis.NewScript(releaseSrc)
-	sweepScript     = redis.NewScript(sweepSrc)
+	releaseScript   = redis.NewScript(holdSrc + releaseSrc)
+	sweepScript     = redis.NewScript(holdSrc + sweepSrc)
 	rateLimitScript = redis.NewScript(rateLimitSrc)
 )
 

@@ -20,6 +20,8 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"go.yaml.in/yaml/v3"
+
+	"github.com/imogate/imogate/metering"
 )
 
 // Config is the whole imogate configuration. The zero value of every optional
@@ -638,19 +640,13 @@ func (c *Config) Validate() error {
 // token of the largest possible prompt (one token per body byte, an upper
 // bound for any byte-level tokenizer) and of max_tokens completion tokens.
 func MaxFee(m Model, maxBodyBytes int) *big.Int {
-	prompt := ceilPer1K(m.Price.Per1KPrompt.Big(), uint64(maxBodyBytes))
-	if e := ceilPer1K(m.Price.Per1KEmbedding.Big(), uint64(maxBodyBytes)); e.Cmp(prompt) > 0 {
+	prompt := metering.Per1K(m.Price.Per1KPrompt.Big(), uint64(maxBodyBytes))
+	if e := metering.Per1K(m.Price.Per1KEmbedding.Big(), uint64(maxBodyBytes)); e.Cmp(prompt) > 0 {
 		prompt = e
 	}
 	total := m.Price.PerRequest.Big()
 	total.Add(total, prompt)
-	return total.Add(total, ceilPer1K(m.Price.Per1KCompletion.Big(), uint64(m.MaxTokens)))
-}
-
-func ceilPer1K(per1K *big.Int, tokens uint64) *big.Int {
-	v := new(big.Int).Mul(per1K, new(big.Int).SetUint64(tokens))
-	v.Add(v, big.NewInt(999))
-	return v.Quo(v, big.NewInt(1000))
+	return total.Add(total, metering.Per1K(m.Price.Per1KCompletion.Big(), uint64(m.MaxTokens)))
 }
 
 // ModelByName returns the model with the public name, if configured.

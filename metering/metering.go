@@ -53,16 +53,19 @@ type Price struct {
 // fee would overflow int64.
 func (p Price) Fee(promptTokens, completionTokens uint64) (int64, bool) {
 	v := new(big.Int).SetInt64(p.PerRequest)
-	v.Add(v, per1K(p.Per1KPrompt, promptTokens))
-	v.Add(v, per1K(p.Per1KCompletion, completionTokens))
+	v.Add(v, Per1K(big.NewInt(p.Per1KPrompt), promptTokens))
+	v.Add(v, Per1K(big.NewInt(p.Per1KCompletion), completionTokens))
 	if !v.IsInt64() {
 		return 0, false
 	}
 	return v.Int64(), true
 }
 
-func per1K(price int64, tokens uint64) *big.Int {
-	v := new(big.Int).Mul(big.NewInt(price), new(big.Int).SetUint64(tokens))
+// Per1K is the charge for tokens at a price per thousand tokens, rounded up:
+// ceil(price × tokens / 1000). Config validation bounds prices with it too,
+// so the bound and the charge follow one rule.
+func Per1K(price *big.Int, tokens uint64) *big.Int {
+	v := new(big.Int).Mul(price, new(big.Int).SetUint64(tokens))
 	v.Add(v, big.NewInt(999))
 	return v.Quo(v, big.NewInt(1000))
 }

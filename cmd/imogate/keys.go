@@ -10,6 +10,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/spf13/cobra"
 
+	"github.com/imogate/imogate/config"
 	"github.com/imogate/imogate/metering/redisstore"
 )
 
@@ -36,41 +37,37 @@ func newKeysCmd() *cobra.Command {
 					return fmt.Errorf("--models: unknown model %q", m)
 				}
 			}
-			rdb, err := newRedis(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer rdb.Close()
-			st := redisstore.New(rdb, nil)
-			k, secret, err := st.CreateKey(cmd.Context(), redisstore.Key{Name: name, Role: role, Models: ms, RPM: rpm, TPM: tpm})
-			if err != nil {
-				return err
-			}
-			var bal string
+			var token common.Address
+			var amt int64
 			if creditWei != "" {
-				m, ok := cfg.ModelByName(creditModel)
-				if !ok {
-					return fmt.Errorf("--credit-model: unknown model %q (key %s was created without credit)", creditModel, k.ID)
+				// Checked before the key exists, so a bad flag creates nothing.
+				if token, amt, err = parseCredit(cfg, creditModel, creditWei); err != nil {
+					return fmt.Errorf("--credit-model/--credit-wei: %w", err)
 				}
-				amt, err := strconv.ParseInt(creditWei, 10, 64)
-				if err != nil {
-					return fmt.Errorf("--credit-wei: %q is not an integer amount of wei", creditWei)
-				}
-				b, err := st.Credit(cmd.Context(), common.HexToAddress(m.Token), k.ID, amt)
+			}
+			return withStore(cmd, cfg, func(st *redisstore.Store) error {
+				k, secret, err := st.CreateKey(cmd.Context(), redisstore.Key{Name: name, Role: role, Models: ms, RPM: rpm, TPM: tpm})
 				if err != nil {
 					return err
 				}
-				bal = strconv.FormatInt(b, 10)
-			}
-			if asJSON {
-				return json.NewEncoder(cmd.OutOrStdout()).Encode(map[string]any{"key": k, "api_key": secret, "balance_wei": bal})
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "created %s (%s, role %s, models %s)\n", k.ID, k.Name, k.Role, strings.Join(k.Models, ","))
-			if bal != "" {
-				fmt.Fprintf(cmd.OutOrStdout(), "balance for %s: %s wei\n", creditModel, bal)
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "API key (shown once, store it now): %s\n", secret)
-			return nil
+				var bal string
+				if creditWei != "" {
+					b, err := st.Credit(cmd.Context(), token, k.ID, amt)
+					if err != nil {
+						return err
+					}
+					bal = strconv.FormatInt(b, 10)
+				}
+				if asJSON {
+					return json.NewEncoder(cmd.OutOrStdout()).Encode(map[string]any{"key": k, "api_key": secret, "balance_wei": bal})
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "created %s (%s, role %s, models %s)\n", k.ID, k.Name, k.Role, strings.Join(k.Models, ","))
+				if bal != "" {
+					fmt.Fprintf(cmd.OutOrStdout(), "balance for %s: %s wei\n", creditModel, bal)
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "API key (shown once, store it now): %s\n", secret)
+				return nil
+			})
 		},
 	}
 	create.Flags().StringVar(&name, "name", "", "a name for the key (required)")
@@ -90,13 +87,11 @@ func newKeysCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rdb, err := newRedis(cmd.Context(), cfg)
-			if err != nil {
+			var keys []redisstore.Key
+			if err := withStore(cmd, cfg, func(st *redisstore.Store) (err error) {
+				keys, err = st.ListKeys(cmd.Context())
 				return err
-			}
-			defer rdb.Close()
-			keys, err := redisstore.New(rdb, nil).ListKeys(cmd.Context())
-			if err != nil {
+			}); err != nil {
 				return err
 			}
 			if asJSON {
@@ -121,12 +116,7 @@ func newKeysCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			rdb, err := newRedis(cmd.Context(), cfg)
-			if err != nil {
-				return err
-			}
-			defer rdb.Close()
-			if err := redisstore.New(rdb, nil).RevokeKey(cmd.Context(), args[0]); err != nil {
+			if err := withStore(cmd, cfg, func(st *redisstore.Store) error { return st.RevokeKey(cmd.Context(), args[0]) }); err != nil {
 				return fmt.Errorf("revoke %s: %w", args[0], err)
 			}
 			fmt.Fprintf(cmd.OutOrStdout(), "revoked %s\n", args[0])
@@ -144,29 +134,46 @@ func newKeysCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			m, ok := cfg.ModelByName(args[1])
-			if !ok {
-				return fmt.Errorf("unknown model %q", args[1])
-			}
-			amt, err := strconv.ParseInt(args[2], 10, 64)
-			if err != nil {
-				return fmt.Errorf("%q is not an integer amount of wei", args[2])
-			}
-			rdb, err := newRedis(cmd.Context(), cfg)
+			token, amt, err := parseCredit(cfg, args[1], args[2])
 			if err != nil {
 				return err
 			}
-			defer rdb.Close()
-			bal, err := redisstore.New(rdb, nil).Credit(cmd.Context(), common.HexToAddress(m.Token), args[0], amt)
-			if err != nil {
-				return err
-			}
-			fmt.Fprintf(cmd.OutOrStdout(), "%s balance for %s: %d wei\n", args[0], m.Name, bal)
-			return nil
+			return withStore(cmd, cfg, func(st *redisstore.Store) error {
+				bal, err := st.Credit(cmd.Context(), token, args[0], amt)
+				if err != nil {
+					return err
+				}
+				fmt.Fprintf(cmd.OutOrStdout(), "%s balance for %s: %d wei\n", args[0], args[1], bal)
+				return nil
+			})
 		},
 	}
 	c.AddCommand(create, list, revoke, credit)
 	return c
+}
+
+// withStore runs fn with a store on the configured Redis, closed afterwards.
+func withStore(cmd *cobra.Command, cfg *config.Config, fn func(*redisstore.Store) error) error {
+	rdb, err := newRedis(cmd.Context(), cfg)
+	if err != nil {
+		return err
+	}
+	defer rdb.Close()
+	return fn(redisstore.New(rdb, nil))
+}
+
+// parseCredit resolves a model name to its token and a wei amount to an
+// integer, before anything is written.
+func parseCredit(cfg *config.Config, model, wei string) (common.Address, int64, error) {
+	m, ok := cfg.ModelByName(model)
+	if !ok {
+		return common.Address{}, 0, fmt.Errorf("unknown model %q", model)
+	}
+	amt, err := strconv.ParseInt(wei, 10, 64)
+	if err != nil {
+		return common.Address{}, 0, fmt.Errorf("%q is not an integer amount of wei", wei)
+	}
+	return common.HexToAddress(m.Token), amt, nil
 }
 
 func splitList(s string) []string {

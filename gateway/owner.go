@@ -8,7 +8,6 @@ import (
 	"sort"
 	"strconv"
 	"strings"
-	"sync"
 	"time"
 
 	"github.com/gofiber/fiber/v2"
@@ -28,7 +27,6 @@ const (
 	defaultUsageHours = 24
 	defaultPageLimit  = 50
 	maxPageLimit      = 500
-	usageConcurrency  = 16 // parallel Redis reads of one usage query
 )
 
 // jwtLimitation is stated in every group=key answer: per-account
@@ -123,54 +121,10 @@ func (s *Server) usageRange(c *fiber.Ctx) (from, to time.Time, first, last int64
 	return from, to, first, last, nil
 }
 
-// parallel runs fn(i) for i in [0, n) with bounded concurrency and returns
-// the first error.
-func parallel(n int, fn func(i int) error) error {
-	var (
-		wg    sync.WaitGroup
-		mu    sync.Mutex
-		first error
-		next  int
-	)
-	workers := min(usageConcurrency, n)
-	for range workers {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for {
-				mu.Lock()
-				if first != nil || next >= n {
-					mu.Unlock()
-					return
-				}
-				i := next
-				next++
-				mu.Unlock()
-				if err := fn(i); err != nil {
-					mu.Lock()
-					if first == nil {
-						first = err
-					}
-					mu.Unlock()
-					return
-				}
-			}
-		}()
-	}
-	wg.Wait()
-	return first
-}
-
 // hourUsages reads the account's (all accounts' if "") hourly counters of
 // hours first..last.
 func (s *Server) hourUsages(ctx context.Context, m *Model, account string, first, last int64) ([]metering.Usage, error) {
-	out := make([]metering.Usage, last-first+1)
-	err := parallel(len(out), func(i int) error {
-		u, err := s.store.HourUsage(ctx, m.Token, account, first+int64(i))
-		out[i] = u
-		return err
-	})
-	return out, err
+	return s.store.HourUsages(ctx, m.Token, account, first, last)
 }
 
 // ownerUsage is GET /v1/owner/models/:model/usage?from=&to=&group=hour|day|key.
@@ -345,13 +299,16 @@ func (s *Server) ownerKeys(c *fiber.Ctx) error {
 			Created: k.Created.UTC().Format(time.RFC3339), Revoked: k.Revoked,
 		})
 	}
-	err = parallel(len(data), func(i int) error {
-		bal, err := s.store.Balance(ctx, m.Token, data[i].ID)
-		data[i].BalanceWei = strconv.FormatInt(bal, 10)
-		return err
-	})
+	ids := make([]string, len(data))
+	for i := range data {
+		ids[i] = data[i].ID
+	}
+	bals, err := s.store.Balances(ctx, m.Token, ids)
 	if err != nil {
 		return err
+	}
+	for i := range data {
+		data[i].BalanceWei = strconv.FormatInt(bals[i], 10)
 	}
 	sort.Slice(data, func(i, j int) bool { return data[i].ID < data[j].ID })
 	return c.JSON(fiber.Map{"object": "list", "model": m.Name, "data": data})

@@ -457,15 +457,72 @@ func (s *Store) HourUsage(ctx context.Context, token common.Address, account str
 	return s.usage(ctx, k.acctHour(account, hour))
 }
 
+// HourUsages returns the usage of each unix hour first..last in one
+// pipelined round trip (account "" = all accounts).
+func (s *Store) HourUsages(ctx context.Context, token common.Address, account string, first, last int64) ([]metering.Usage, error) {
+	if last < first {
+		return nil, nil
+	}
+	k := keysOf(token)
+	p := s.rdb.Pipeline()
+	cmds := make([]*redis.MapStringStringCmd, 0, last-first+1)
+	for h := first; h <= last; h++ {
+		key := k.hour(h)
+		if account != "" {
+			key = k.acctHour(account, h)
+		}
+		cmds = append(cmds, p.HGetAll(ctx, key))
+	}
+	if _, err := p.Exec(ctx); err != nil {
+		return nil, fmt.Errorf("usage: %w", err)
+	}
+	out := make([]metering.Usage, len(cmds))
+	for i, c := range cmds {
+		out[i] = usageOf(c.Val())
+	}
+	return out, nil
+}
+
+// Balances returns the balances of accounts for a model in one round trip
+// (0 for an account never credited). The keys share the model's hash tag.
+func (s *Store) Balances(ctx context.Context, token common.Address, accounts []string) ([]int64, error) {
+	if len(accounts) == 0 {
+		return nil, nil
+	}
+	k := keysOf(token)
+	keys := make([]string, len(accounts))
+	for i, a := range accounts {
+		keys[i] = k.balance(a)
+	}
+	vals, err := s.rdb.MGet(ctx, keys...).Result()
+	if err != nil {
+		return nil, fmt.Errorf("balances: %w", err)
+	}
+	out := make([]int64, len(vals))
+	for i, v := range vals {
+		if str, ok := v.(string); ok {
+			if out[i], err = strconv.ParseInt(str, 10, 64); err != nil {
+				return nil, fmt.Errorf("balance of %s: %w", accounts[i], err)
+			}
+		}
+	}
+	return out, nil
+}
+
 func (s *Store) usage(ctx context.Context, key string) (metering.Usage, error) {
 	m, err := s.rdb.HGetAll(ctx, key).Result()
 	if err != nil {
 		return metering.Usage{}, fmt.Errorf("usage: %w", err)
 	}
+	return usageOf(m), nil
+}
+
+// usageOf decodes a usage counter hash; fees are fee_e18 × 10^18 + fee.
+func usageOf(m map[string]string) metering.Usage {
 	i := func(f string) int64 { v, _ := strconv.ParseInt(m[f], 10, 64); return v }
 	fees := new(big.Int).Mul(big.NewInt(i("fee_e18")), big.NewInt(1_000_000_000_000_000_000))
 	fees.Add(fees, big.NewInt(i("fee")))
-	return metering.Usage{Calls: i("calls"), PromptTokens: i("pt"), CompletionTokens: i("ct"), Fees: fees}, nil
+	return metering.Usage{Calls: i("calls"), PromptTokens: i("pt"), CompletionTokens: i("ct"), Fees: fees}
 }
 
 // ErrBadAccount is returned for an account id that cannot be a key part.

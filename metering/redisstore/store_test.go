@@ -509,6 +509,13 @@ func TestScriptsRunOnCluster(t *testing.T) {
 		if got := f.balance(t, "a"); got != 10_000-5*700 {
 			t.Fatalf("balance %d", got)
 		}
+		if bals, err := f.st.Balances(ctx, f.token, []string{"a", "never"}); err != nil || bals[0] != 10_000-5*700 || bals[1] != 0 {
+			t.Fatalf("balances on cluster: %v %v", bals, err)
+		}
+		hour := clk.now().Add(-2*time.Minute).Unix() / 3600
+		if us, err := f.st.HourUsages(ctx, f.token, "a", hour-1, hour); err != nil || us[1].Calls != 5 || us[1].Fees.Int64() != 5*700 || us[0].Calls != 0 {
+			t.Fatalf("hour usages on cluster: %+v %v", us, err)
+		}
 		checkLog(t, f, 5, big.NewInt(5*700))
 	}
 }

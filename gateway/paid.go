@@ -182,10 +182,21 @@ func rewriteModel(body []byte, name string) []byte {
 	if err := json.Unmarshal(body, &obj); err != nil {
 		return body
 	}
-	if _, ok := obj["model"]; !ok {
+	return withModel(obj, body, name)
+}
+
+// withModel re-encodes a decoded object with "model" set to name; body (the
+// object's bytes) is returned as is when it has no model or already names it.
+func withModel(obj map[string]json.RawMessage, body []byte, name string) []byte {
+	cur, ok := obj["model"]
+	if !ok {
 		return body
 	}
-	obj["model"], _ = json.Marshal(name)
+	quoted, _ := json.Marshal(name)
+	if bytes.Equal(cur, quoted) {
+		return body
+	}
+	obj["model"] = quoted
 	b, err := json.Marshal(obj)
 	if err != nil {
 		return body

@@ -95,9 +95,9 @@ func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
 				return
 			}
 			events++
-			data := rewriteModel(ev.Data, name)
-			if usageOnly(ev.Data) {
-				usageChunk = data
+			data, usage := streamChunk(ev.Data, name)
+			if usage {
+				usageChunk = data // rebuilt into the receipt chunk, model included
 				continue
 			}
 			if err := write([]byte("data: "), data, []byte("\n\n")); err != nil {
@@ -158,16 +158,20 @@ func errorEvent(err error) [][]byte {
 	return [][]byte{[]byte("data: "), eb, []byte("\n\ndata: [DONE]\n\n")}
 }
 
-// usageOnly reports whether a chunk is a usage chunk with no choices.
-func usageOnly(data []byte) bool {
-	var v struct {
-		Choices []json.RawMessage `json:"choices"`
-		Usage   json.RawMessage   `json:"usage"`
+// streamChunk decodes an upstream chunk once: it reports whether it is a
+// usage chunk with no choices (held for the receipt chunk, returned as is)
+// and otherwise returns it with the public model name.
+func streamChunk(data []byte, name string) (out []byte, usageOnly bool) {
+	var obj map[string]json.RawMessage
+	if json.Unmarshal(data, &obj) != nil {
+		return data, false
 	}
-	if json.Unmarshal(data, &v) != nil {
-		return false
+	var choices []json.RawMessage
+	_ = json.Unmarshal(obj["choices"], &choices)
+	if u := obj["usage"]; len(choices) == 0 && len(u) > 0 && !bytes.Equal(u, []byte("null")) {
+		return data, true
 	}
-	return len(v.Choices) == 0 && len(v.Usage) > 0 && !bytes.Equal(v.Usage, []byte("null"))
+	return withModel(obj, data, name), false
 }
 
 // receiptChunk is the stream's final chunk: the upstream's usage chunk (or

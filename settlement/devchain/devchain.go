@@ -83,6 +83,15 @@ func Start(cfg Config) (*Chain, error) {
 		}
 		host = h
 		port, _ = strconv.Atoi(p)
+		if port != 0 {
+			// simulated.NewBackend panics when the node cannot start; say
+			// plainly that the port is taken instead.
+			ln, err := net.Listen("tcp", cfg.RPCAddr)
+			if err != nil {
+				return nil, fmt.Errorf("devchain: the JSON-RPC address %s is not free (choose another with --rpc): %w", cfg.RPCAddr, err)
+			}
+			ln.Close()
+		}
 		if port == 0 {
 			ln, err := net.Listen("tcp", net.JoinHostPort(h, "0"))
 			if err != nil {

@@ -59,7 +59,10 @@ type Tree struct {
 // New builds the tree of leaves exactly as StandardMerkleTree.of does with
 // its default options (sorted leaves). It returns ErrNoLeaves for an empty
 // slice. Duplicate leaves are allowed: each keeps its own position and proof.
-func New(leaves []common.Hash) (*Tree, error) {
+func New(leaves []common.Hash) (*Tree, error) { return newTree(leaves, bestWays()) }
+
+// newTree is New hashing `ways` nodes at a time (see bestWays).
+func newTree(leaves []common.Hash, ways int) (*Tree, error) {
 	n := len(leaves)
 	if n == 0 {
 		return nil, ErrNoLeaves
@@ -74,34 +77,38 @@ func New(leaves []common.Hash) (*Tree, error) {
 		t.nodes[last-k] = leaves[i]
 		t.pos[i] = int32(last - k)
 	}
-	hashInner(t.nodes, n)
+	hashInner(t.nodes, n, ways)
 	return t, nil
 }
 
 // sortedOrder returns the indices of leaves in ascending order of hash, ties
 // in input order, which is what JavaScript's stable Array.prototype.sort
-// gives OpenZeppelin.
+// gives OpenZeppelin. Large inputs are radix-sorted on the first 8 bytes of
+// each hash (stable, so equal prefixes keep input order) and the rare runs
+// of equal prefixes finished by comparing the rest; small ones are
+// comparison-sorted. Both give the same order (a test holds them equal).
 func sortedOrder(leaves []common.Hash) []int32 {
-	type item struct {
-		key uint64 // first 8 bytes of the hash, big-endian: most compares end here
-		idx int32
-	}
-	items := make([]item, len(leaves))
+	items := make([]sortItem, len(leaves))
 	for i := range leaves {
-		items[i] = item{key: binary.BigEndian.Uint64(leaves[i][:8]), idx: int32(i)}
+		items[i] = sortItem{key: binary.BigEndian.Uint64(leaves[i][:8]), idx: int32(i)}
 	}
-	slices.SortFunc(items, func(a, b item) int {
-		switch {
-		case a.key < b.key:
-			return -1
-		case a.key > b.key:
-			return 1
+	if len(items) < radixMin {
+		slices.SortFunc(items, func(a, b sortItem) int { return compareLeaves(leaves, a, b) })
+	} else {
+		items = radixSort(items)
+		for lo := 0; lo < len(items); {
+			hi := lo + 1
+			for hi < len(items) && items[hi].key == items[lo].key {
+				hi++
+			}
+			if hi-lo > 1 {
+				slices.SortStableFunc(items[lo:hi], func(a, b sortItem) int {
+					return bytes.Compare(leaves[a.idx][8:], leaves[b.idx][8:])
+				})
+			}
+			lo = hi
 		}
-		if c := bytes.Compare(leaves[a.idx][8:], leaves[b.idx][8:]); c != 0 {
-			return c
-		}
-		return int(a.idx - b.idx)
-	})
+	}
 	order := make([]int32, len(items))
 	for k := range items {
 		order[k] = items[k].idx
@@ -109,11 +116,71 @@ func sortedOrder(leaves []common.Hash) []int32 {
 	return order
 }
 
+// radixMin is the number of leaves from which radix sorting beats
+// comparison sorting.
+const radixMin = 1 << 10
+
+// sortItem is a leaf to sort: the first 8 bytes of its hash, big-endian
+// (most comparisons end there), and its input index.
+type sortItem struct {
+	key uint64
+	idx int32
+}
+
+// compareLeaves orders two leaves by hash, then input index.
+func compareLeaves(leaves []common.Hash, a, b sortItem) int {
+	switch {
+	case a.key < b.key:
+		return -1
+	case a.key > b.key:
+		return 1
+	}
+	if c := bytes.Compare(leaves[a.idx][8:], leaves[b.idx][8:]); c != 0 {
+		return c
+	}
+	return int(a.idx - b.idx)
+}
+
+// radixSort sorts items by key, stably (least significant byte first, one
+// counting pass per byte, a pass skipped when every key has the same byte
+// there). It returns the sorted slice, which is items or a buffer of the
+// same length.
+func radixSort(items []sortItem) []sortItem {
+	var counts [8][256]int
+	for i := range items {
+		k := items[i].key
+		for d := range 8 {
+			counts[d][byte(k>>(8*d))]++
+		}
+	}
+	buf := make([]sortItem, len(items))
+	src, dst := items, buf
+	for d := range 8 {
+		c := &counts[d]
+		if c[byte(src[0].key>>(8*d))] == len(src) {
+			continue // every key has the same byte d
+		}
+		sum := 0
+		for b := range c {
+			c[b], sum = sum, sum+c[b]
+		}
+		shift := 8 * d
+		for _, it := range src {
+			b := byte(it.key >> shift)
+			dst[c[b]] = it
+			c[b]++
+		}
+		src, dst = dst, src
+	}
+	return src
+}
+
 // hashInner fills the inner nodes (indices 0..n-2) of a tree array whose n
 // leaves are already in place, one level at a time from the deepest: the
 // nodes of a level depend only on deeper ones, so a wide level is split
-// across GOMAXPROCS workers.
-func hashInner(nodes []common.Hash, n int) {
+// across GOMAXPROCS workers, `ways` nodes at a time (see bestWays; 1
+// hashes one at a time).
+func hashInner(nodes []common.Hash, n int, ways int) {
 	last := n - 2 // last inner node
 	if last < 0 {
 		return
@@ -122,8 +189,15 @@ func hashInner(nodes []common.Hash, n int) {
 	for ; first >= 0; first = (first+1)/2 - 1 {
 		hi := min(2*first, last) // level spans first..2*first
 		parallelFor(hi-first+1, func(lo, end int) {
+			i, end := first+lo, first+end
+			if ways > 1 {
+				mh := newMultiHasher(ways)
+				for ; i+ways <= end; i += ways {
+					mh.pairs(nodes, i)
+				}
+			}
 			h := newHasher()
-			for i := first + lo; i < first+end; i++ {
+			for ; i < end; i++ {
 				nodes[i] = h.pair(&nodes[2*i+1], &nodes[2*i+2])
 			}
 		})

@@ -15,6 +15,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/gofiber/fiber/v2"
+	"github.com/tidwall/gjson"
 
 	"github.com/imogate/imogate/inference"
 	"github.com/imogate/imogate/metering"
@@ -172,17 +173,34 @@ func (c *call) upstreamBody() ([]byte, error) {
 	return json.Marshal(out)
 }
 
-// rewriteModel sets a response object's "model" to the public name. A body
-// that already names it is returned as is, without a decode.
+// rewriteModel sets the top-level "model" of a response object to the
+// public name by splicing the new value over the old one: every other byte
+// the upstream sent is kept, in its order, and the body is scanned once
+// instead of decoded and re-encoded. body must be valid JSON (the backend
+// checks); a body that is not an object, or has no "model", is returned as is.
 func rewriteModel(body []byte, name string) []byte {
-	if quoted, _ := json.Marshal(name); bytes.Contains(body, append([]byte(`"model":`), quoted...)) {
+	root := gjson.ParseBytes(body)
+	if !root.IsObject() {
 		return body
 	}
-	var obj map[string]json.RawMessage
-	if err := json.Unmarshal(body, &obj); err != nil {
+	quoted, _ := json.Marshal(name)
+	var spans [][2]int // byte ranges of "model" values to replace
+	root.ForEach(func(k, v gjson.Result) bool {
+		if k.Str == "model" && v.Raw != string(quoted) {
+			spans = append(spans, [2]int{v.Index, v.Index + len(v.Raw)})
+		}
+		return true
+	})
+	if len(spans) == 0 {
 		return body
 	}
-	return withModel(obj, body, name)
+	out := make([]byte, 0, len(body)+len(spans)*len(quoted))
+	last := 0
+	for _, sp := range spans {
+		out = append(append(out, body[last:sp[0]]...), quoted...)
+		last = sp[1]
+	}
+	return append(out, body[last:]...)
 }
 
 // withModel re-encodes a decoded object with "model" set to name; body (the

@@ -1,15 +1,26 @@
 // Command imogate-load is imogate's load test: it starts an instant
-// OpenAI-compatible upstream and an in-process gateway in front of it (on a
-// real Redis, loopback sockets), then drives both with the same traffic in
-// one run, so the numbers can be compared side by side: calls per second at
-// full load, and p50/p99 latency at a fixed rate, gateway vs upstream
-// directly. Added latency is measured per call as the client's total time
-// minus the upstream time the gateway reports in Server-Timing.
+// OpenAI-compatible upstream and a gateway in front of it on a real Redis,
+// then drives both with the same traffic in one run, so the numbers can be
+// compared side by side: calls per second at full load, and p50/p99 latency
+// at a fixed rate, gateway vs upstream directly. Added latency is measured
+// per call as the client's total time minus the upstream time the gateway
+// reports in Server-Timing.
+//
+// By default the gateway is a real `imogate serve` process (-imogate names
+// the binary) configured like a deployment, so the load client and the
+// instant upstream, which share this process, never share its Go runtime.
+// -gateway inprocess runs it inside this process instead, for -cpuprofile.
+// Each phase reports the CPU time that the gateway process, Redis and this
+// process (client and upstream) spent per call.
 package main
 
 import (
+	"bufio"
 	"context"
+	"crypto/ecdsa"
 	"crypto/rand"
+	"encoding/hex"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -17,13 +28,17 @@ import (
 	"math/big"
 	"net"
 	"os"
+	"os/exec"
+	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"runtime/trace"
 	"slices"
 	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -47,14 +62,32 @@ func main() {
 
 const upstreamBody = `{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"up","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":1,"total_tokens":13}}`
 
+// price is the load model's price.
+var price = metering.Price{PerRequest: 1000, Per1KPrompt: 2000, Per1KCompletion: 4000}
+
 func run() error {
 	redisURL := flag.String("redis", envOr("REDIS_URL", "redis://127.0.0.1:6379/0"), "Redis URL")
 	dur := flag.Duration("duration", 10*time.Second, "length of each phase")
-	conc := flag.Int("concurrency", 64, "concurrent clients in the full-load phases")
-	rate := flag.Int("rate", 1000, "calls per second in the fixed-rate phases")
+	conc := flag.Int("concurrency", 64, "concurrent clients in the full-load phase")
+	rate := flag.Int("rate", 1000, "calls per second in the fixed-rate phase")
 	only := flag.String("only", "", "run only this target: direct or gateway (default both)")
-	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the run to this file")
+	phases := flag.String("phases", "full,rate", "phases to run, comma-separated: full (closed loop), rate (fixed rate)")
+	mode := flag.String("gateway", "process", "process: run `imogate serve` (see -imogate); inprocess: run the gateway in this process")
+	bin := flag.String("imogate", "bin/imogate", "the imogate binary for -gateway process (go build -o bin/imogate ./cmd/imogate)")
+	gwLog := flag.String("gateway-log", "", "keep the gateway process's JSON log in this file (default: a temporary file, removed)")
+	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of this process to this file (with -gateway inprocess it covers the gateway)")
+	traceFile := flag.String("trace", "", "write an execution trace of this process to this file (go tool trace)")
 	flag.Parse()
+	if *traceFile != "" {
+		f, err := os.Create(*traceFile)
+		if err != nil {
+			return err
+		}
+		if err := trace.Start(f); err != nil {
+			return err
+		}
+		defer trace.Stop()
+	}
 	if *cpuprofile != "" {
 		f, err := os.Create(*cpuprofile)
 		if err != nil {
@@ -65,15 +98,15 @@ func run() error {
 		}
 		defer pprof.StopCPUProfile()
 	}
+	ctx := context.Background()
 
-	// Instant upstream.
+	// Instant upstream. It and the load client use fasthttp, the lightest
+	// HTTP stack at hand, so that as much of the machine as possible is left
+	// to what is measured.
 	upLn, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return err
 	}
-	// The instant upstream and the load client use fasthttp, the lightest HTTP
-	// stack at hand, so that as much of the 2 cores as possible is left to
-	// what is measured.
 	up := &fasthttp.Server{Handler: func(c *fasthttp.RequestCtx) {
 		c.SetContentType("application/json")
 		c.SetBodyString(upstreamBody)
@@ -82,47 +115,48 @@ func run() error {
 	defer up.Shutdown()
 	upURL := "http://" + upLn.Addr().String() + "/v1"
 
-	// Gateway.
 	opts, err := redis.ParseURL(*redisURL)
 	if err != nil {
 		return err
 	}
-	opts.PoolSize = 256
 	rdb := redis.NewClient(opts)
 	defer rdb.Close()
-	if err := rdb.Ping(context.Background()).Err(); err != nil {
+	if err := rdb.Ping(ctx).Err(); err != nil {
 		return fmt.Errorf("redis: %w", err)
 	}
 	st := redisstore.New(rdb, nil)
 	var tok common.Address
 	rand.Read(tok[:])
-	key, _ := crypto.GenerateKey()
-	srv, err := gateway.New(gateway.Config{
-		Models: []gateway.Model{{Name: "m", Token: tok, Upstream: "up",
-			Backend:   openai.New(openai.Config{BaseURL: upURL, Timeout: 10 * time.Second}),
-			Price:     metering.Price{PerRequest: 1000, Per1KPrompt: 2000, Per1KCompletion: 4000},
-			MaxTokens: 16, Timeout: 10 * time.Second}},
-		Store: st, Signer: metering.NewSigner(key, metering.NewDomain(big.NewInt(1337), common.Address{1})),
-		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Registry: prometheus.NewRegistry(),
-		MaxBodyBytes: 1 << 20, ReservationTTL: time.Minute,
-	})
+	key, err := crypto.GenerateKey()
 	if err != nil {
 		return err
 	}
-	gwLn, err := net.Listen("tcp", "127.0.0.1:0")
+
+	var gw *gatewayProc
+	var gwURL string
+	switch *mode {
+	case "process":
+		gw, err = startGatewayProcess(*bin, *redisURL, upURL, tok, key, *gwLog)
+		if err != nil {
+			return err
+		}
+		defer gw.stop()
+		gwURL = gw.url
+	case "inprocess":
+		gwURL, err = startGatewayInProcess(st, upURL, tok, key)
+		if err != nil {
+			return err
+		}
+	default:
+		return fmt.Errorf("-gateway %q: want process or inprocess", *mode)
+	}
+	k, secret, err := st.CreateKey(ctx, redisstore.Key{Name: "load", Models: []string{"*"}})
 	if err != nil {
 		return err
 	}
-	go srv.Serve(gwLn)
-	defer srv.Shutdown(context.Background())
-	k, secret, err := st.CreateKey(context.Background(), redisstore.Key{Name: "load", Models: []string{"*"}})
-	if err != nil {
+	if _, err := st.Credit(ctx, tok, k.ID, 1<<62); err != nil {
 		return err
 	}
-	if _, err := st.Credit(context.Background(), tok, k.ID, 1<<62); err != nil {
-		return err
-	}
-	gwURL := "http://" + gwLn.Addr().String() + "/v1"
 
 	client := &fasthttp.Client{MaxConnsPerHost: 4096, MaxIdleConnDuration: time.Minute}
 	body := []byte(`{"model":"m","messages":[{"role":"user","content":"say ok"}],"max_tokens":8}`)
@@ -157,28 +191,278 @@ func run() error {
 	case "gateway":
 		targets = targets[1:]
 	}
+	meter := &cpuMeter{rdb: rdb, gw: gw}
 
-	fmt.Printf("imogate load run: %s, GOMAXPROCS=%d, %d-core machine; Redis %s; each phase %s\n\n",
-		time.Now().UTC().Format(time.RFC3339), runtime.GOMAXPROCS(0), runtime.NumCPU(), *redisURL, *dur)
-	// Warm-up.
-	for _, tg := range targets {
+	fmt.Printf("imogate load run: %s, gateway %s, %d-core machine (GOMAXPROCS %d here); Redis %s; each phase %s\n",
+		time.Now().UTC().Format(time.RFC3339), *mode, runtime.NumCPU(), runtime.GOMAXPROCS(0), *redisURL, *dur)
+	fmt.Println("CPU columns: CPU time per call, in µs, of the gateway process, Redis, and this process (load client + upstream).")
+	for _, tg := range targets { // warm-up
 		closedLoop(*conc, time.Second, func() (time.Duration, time.Duration, error) { return call(tg.base, tg.auth) })
 	}
-	fmt.Printf("full load, %d concurrent clients:\n", *conc)
-	fmt.Printf("  %-16s %10s %9s %9s %9s %7s\n", "target", "calls/s", "p50 ms", "p99 ms", "added p99", "errors")
-	for _, tg := range targets {
-		r := closedLoop(*conc, *dur, func() (time.Duration, time.Duration, error) { return call(tg.base, tg.auth) })
-		r.print(tg.name)
+	for _, ph := range strings.Split(*phases, ",") {
+		var drive func(callFn) *result
+		switch ph {
+		case "full":
+			fmt.Printf("\nfull load, %d concurrent clients:\n", *conc)
+			drive = func(f callFn) *result { return closedLoop(*conc, *dur, f) }
+		case "rate":
+			fmt.Printf("\nfixed rate, %d calls/s:\n", *rate)
+			drive = func(f callFn) *result { return openLoop(*rate, *dur, f) }
+		default:
+			return fmt.Errorf("-phases: unknown phase %q (want full or rate)", ph)
+		}
+		fmt.Printf("  %-16s %8s %8s %8s %9s %6s %8s %8s %8s\n", "target", "calls/s", "p50 ms", "p99 ms", "added p99", "errors", "gw µs", "redis µs", "load µs")
+		for _, tg := range targets {
+			c0 := meter.read(ctx)
+			r := drive(func() (time.Duration, time.Duration, error) { return call(tg.base, tg.auth) })
+			r.print(tg.name, meter.since(ctx, c0, r.n))
+		}
 	}
-	fmt.Printf("\nfixed rate, %d calls/s:\n", *rate)
-	fmt.Printf("  %-16s %10s %9s %9s %9s %7s\n", "target", "calls/s", "p50 ms", "p99 ms", "added p99", "errors")
-	for _, tg := range targets {
-		r := openLoop(*rate, *dur, func() (time.Duration, time.Duration, error) { return call(tg.base, tg.auth) })
-		r.print(tg.name)
-	}
-	seq, _ := st.LastSeq(context.Background(), tok)
+	seq, _ := st.LastSeq(ctx, tok)
 	fmt.Printf("\nreceipts issued through imogate in this run: %d\n", seq)
+	if gw != nil {
+		return gw.stop()
+	}
 	return nil
+}
+
+// gatewayProc is a running `imogate serve`.
+type gatewayProc struct {
+	cmd    *exec.Cmd
+	exited chan error // receives the exit status once
+	url    string
+	dir    string
+	keep   bool // the log was asked for: leave it
+	once   sync.Once
+	err    error
+}
+
+// startGatewayProcess writes a config with one model in front of the
+// upstream, starts `imogate serve` with it and waits until /readyz answers.
+func startGatewayProcess(bin, redisURL, upURL string, tok common.Address, key *ecdsa.PrivateKey, logPath string) (*gatewayProc, error) {
+	if _, err := os.Stat(bin); err != nil {
+		return nil, fmt.Errorf("-imogate %s: %w (build it with: go build -o bin/imogate ./cmd/imogate)", bin, err)
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	addr := ln.Addr().String()
+	ln.Close()
+	dir, err := os.MkdirTemp("", "imogate-load-")
+	if err != nil {
+		return nil, err
+	}
+	cfg := fmt.Sprintf(`listen: %q
+redis:
+  url: %q
+chain:
+  chain_id: 1337
+  settlement_contract: "0x0100000000000000000000000000000000000000"
+signer:
+  env: IMOGATE_SIGNER_KEY
+log:
+  level: info
+models:
+  - name: m
+    token: %q
+    backend: openai
+    upstream:
+      base_url: %q
+      model: up
+      timeout: 10s
+    price:
+      per_request_wei: "%d"
+      per_1k_prompt_wei: "%d"
+      per_1k_completion_wei: "%d"
+    max_tokens: 16
+`, addr, redisURL, tok.Hex(), upURL, price.PerRequest, price.Per1KPrompt, price.Per1KCompletion)
+	cfgPath := filepath.Join(dir, "imogate.yaml")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	keep := logPath != ""
+	if !keep {
+		logPath = filepath.Join(dir, "gateway.log")
+	}
+	logFile, err := os.Create(logPath)
+	if err != nil {
+		os.RemoveAll(dir)
+		return nil, err
+	}
+	defer logFile.Close() // the child has its own descriptor
+	cmd := exec.Command(bin, "serve", "--config", cfgPath)
+	cmd.Env = append(os.Environ(), "IMOGATE_SIGNER_KEY="+hex.EncodeToString(crypto.FromECDSA(key)))
+	cmd.Stdout, cmd.Stderr = logFile, logFile
+	if err := cmd.Start(); err != nil {
+		os.RemoveAll(dir)
+		return nil, fmt.Errorf("start %s serve: %w", bin, err)
+	}
+	g := &gatewayProc{cmd: cmd, exited: make(chan error, 1), url: "http://" + addr + "/v1", dir: dir, keep: keep}
+	go func() { g.exited <- cmd.Wait() }()
+	deadline := time.Now().Add(15 * time.Second)
+	for {
+		if code, _, err := fasthttp.GetTimeout(nil, "http://"+addr+"/readyz", time.Second); err == nil && code == 200 {
+			return g, nil
+		}
+		select {
+		case err := <-g.exited:
+			g.exited <- err
+			msg := tail(logPath)
+			g.stop()
+			return nil, fmt.Errorf("imogate serve exited before it was ready (%v); the end of its log:\n%s", err, msg)
+		case <-time.After(50 * time.Millisecond):
+		}
+		if time.Now().After(deadline) {
+			msg := tail(logPath)
+			g.stop()
+			return nil, fmt.Errorf("imogate serve not ready after 15 s; the end of its log:\n%s", msg)
+		}
+	}
+}
+
+// stop shuts the gateway down with SIGTERM (it finishes the calls in
+// flight) and removes its temporary files. It reports a gateway that could
+// not be stopped or that had already failed.
+func (g *gatewayProc) stop() error {
+	g.once.Do(func() {
+		_ = g.cmd.Process.Signal(syscall.SIGTERM)
+		select {
+		case err := <-g.exited:
+			if err != nil {
+				g.err = fmt.Errorf("imogate serve: %w", err)
+			}
+		case <-time.After(30 * time.Second):
+			_ = g.cmd.Process.Kill()
+			g.err = errors.New("imogate serve did not stop within 30 s of SIGTERM")
+		}
+		if !g.keep {
+			os.RemoveAll(g.dir)
+		}
+	})
+	return g.err
+}
+
+// cpuSeconds is the CPU time (user + system) the process has used so far,
+// from /proc (Linux); ok is false where that cannot be read.
+func (g *gatewayProc) cpuSeconds() (float64, bool) {
+	b, err := os.ReadFile(fmt.Sprintf("/proc/%d/stat", g.cmd.Process.Pid))
+	if err != nil {
+		return 0, false
+	}
+	// After the parenthesised command name: utime and stime are the 12th
+	// and 13th fields (fields 14 and 15 of proc(5)).
+	i := strings.LastIndexByte(string(b), ')')
+	if i < 0 {
+		return 0, false
+	}
+	f := strings.Fields(string(b[i+1:]))
+	if len(f) < 13 {
+		return 0, false
+	}
+	ut, err1 := strconv.ParseFloat(f[11], 64)
+	stt, err2 := strconv.ParseFloat(f[12], 64)
+	if err1 != nil || err2 != nil {
+		return 0, false
+	}
+	return (ut + stt) / clockTicks, true
+}
+
+// clockTicks is USER_HZ, the unit of /proc/<pid>/stat times: 100 on every
+// Linux architecture Go supports.
+const clockTicks = 100
+
+// tail returns the last lines of a file, for error messages.
+func tail(path string) string {
+	f, err := os.Open(path)
+	if err != nil {
+		return err.Error()
+	}
+	defer f.Close()
+	var lines []string
+	sc := bufio.NewScanner(f)
+	for sc.Scan() {
+		lines = append(lines, sc.Text())
+		if len(lines) > 20 {
+			lines = lines[1:]
+		}
+	}
+	return strings.Join(lines, "\n")
+}
+
+// startGatewayInProcess serves the gateway from this process, for profiling
+// it with -cpuprofile.
+func startGatewayInProcess(st *redisstore.Store, upURL string, tok common.Address, key *ecdsa.PrivateKey) (string, error) {
+	srv, err := gateway.New(gateway.Config{
+		Models: []gateway.Model{{Name: "m", Token: tok, Upstream: "up",
+			Backend: openai.New(openai.Config{BaseURL: upURL, Timeout: 10 * time.Second}),
+			Price:   price, MaxTokens: 16, Timeout: 10 * time.Second}},
+		Store: st, Signer: metering.NewSigner(key, metering.NewDomain(big.NewInt(1337), common.Address{1})),
+		Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Registry: prometheus.NewRegistry(),
+		MaxBodyBytes: 1 << 20, ReservationTTL: time.Minute,
+	})
+	if err != nil {
+		return "", err
+	}
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return "", err
+	}
+	go srv.Serve(ln)
+	return "http://" + ln.Addr().String() + "/v1", nil
+}
+
+// cpuMeter reads the CPU time used so far by the gateway process, Redis
+// (from INFO cpu, so a remote Redis is measured too) and this process.
+type cpuMeter struct {
+	rdb *redis.Client
+	gw  *gatewayProc // nil: the gateway runs in this process
+}
+
+// cpuSample holds CPU seconds used; a negative value is unknown.
+type cpuSample struct{ gw, redis, self float64 }
+
+func (m *cpuMeter) read(ctx context.Context) cpuSample {
+	s := cpuSample{gw: -1, redis: -1, self: -1}
+	if m.gw != nil {
+		if v, ok := m.gw.cpuSeconds(); ok {
+			s.gw = v
+		}
+	}
+	if info, err := m.rdb.Info(ctx, "cpu").Result(); err == nil {
+		sum, n := 0.0, 0
+		for _, line := range strings.Split(info, "\n") {
+			k, v, ok := strings.Cut(strings.TrimSpace(line), ":")
+			if ok && (k == "used_cpu_sys" || k == "used_cpu_user") {
+				if f, err := strconv.ParseFloat(v, 64); err == nil {
+					sum += f
+					n++
+				}
+			}
+		}
+		if n == 2 {
+			s.redis = sum
+		}
+	}
+	var ru syscall.Rusage
+	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
+		s.self = time.Duration(syscall.TimevalToNsec(ru.Utime) + syscall.TimevalToNsec(ru.Stime)).Seconds()
+	}
+	return s
+}
+
+// since returns the CPU µs per call of the gateway, Redis and this process
+// since s0, over calls calls.
+func (m *cpuMeter) since(ctx context.Context, s0 cpuSample, calls int64) [3]string {
+	s1 := m.read(ctx)
+	per := func(a, b float64) string {
+		if a < 0 || b < 0 || calls == 0 {
+			return "-"
+		}
+		return fmt.Sprintf("%.0f", (b-a)/float64(calls)*1e6)
+	}
+	return [3]string{per(s0.gw, s1.gw), per(s0.redis, s1.redis), per(s0.self, s1.self)}
 }
 
 func envOr(k, d string) string {
@@ -208,7 +492,7 @@ type result struct {
 	added   []time.Duration
 }
 
-func (r *result) print(name string) {
+func (r *result) print(name string, cpu [3]string) {
 	slices.Sort(r.lat)
 	slices.Sort(r.added)
 	q := func(s []time.Duration, p float64) string {
@@ -221,7 +505,8 @@ func (r *result) print(name string) {
 	if len(r.added) > 0 {
 		added = q(r.added, 0.99)
 	}
-	fmt.Printf("  %-16s %10.0f %9s %9s %9s %7d\n", name, float64(r.n)/r.elapsed.Seconds(), q(r.lat, 0.50), q(r.lat, 0.99), added, r.errs)
+	fmt.Printf("  %-16s %8.0f %8s %8s %9s %6d %8s %8s %8s\n", name, float64(r.n)/r.elapsed.Seconds(), q(r.lat, 0.50), q(r.lat, 0.99), added, r.errs,
+		cpu[0], cpu[1], cpu[2])
 }
 
 type callFn func() (total, upstream time.Duration, err error)

@@ -5,33 +5,37 @@
 -- KEYS[4] seq counter  KEYS[5] receipt log (stream)  KEYS[6] receipt id -> seq
 -- KEYS[7] model usage per hour  KEYS[8] account usage per hour  KEYS[9] model totals
 -- KEYS[10] idempotency record (or placeholder)
--- ARGV[1] receipt id  ARGV[2] fee (wei, <= reserved amount, checked by the caller)
+-- ARGV[1] receipt id  ARGV[2] fee (wei)
 -- ARGV[3] prompt tokens  ARGV[4] completion tokens  ARGV[5] timestamp ms
 -- ARGV[6] payer  ARGV[7] request hash  ARGV[8] response hash  ARGV[9] token
 -- ARGV[10] account  ARGV[11] model name  ARGV[12] idempotency key ('' = none)
 -- ARGV[13] idem ttl ms  ARGV[14] status  ARGV[15] content type  ARGV[16] body
 -- ARGV[17] usage counter ttl (seconds)  ARGV[18] stream tail (the usage chunk, or '')
 -- ARGV[19] the receipt signer's address (a signature may be written later)
-local done = redis.call('HGET', KEYS[6], ARGV[1])
-if done then
-  return {'DUP', done}
-end
+-- ARGV[20] the hold (wei) the caller reserved  ARGV[21] the refund: hold - fee,
+-- computed exactly by the caller, 0 <= refund <= hold
+-- A reservation exists until its call is committed or released, in this
+-- script or release_hold, both atomic: so a reservation present means not yet
+-- committed, and only a missing one needs the receipt id index to tell a
+-- repeated commit (DUP) from a released hold (NORESV).
 local resv = redis.call('HGET', KEYS[2], ARGV[1])
 if not resv then
+  local done = redis.call('HGET', KEYS[6], ARGV[1])
+  if done then
+    return {'DUP', done}
+  end
   return {'NORESV'}
 end
 local sep1 = string.find(resv, '|', 1, true)
 local sep2 = string.find(resv, '|', sep1 + 1, true)
-local amount = string.sub(resv, sep1 + 1, sep2 - 1)
--- Give back the whole hold, then take the fee: both exact integer operations.
-redis.call('INCRBY', KEYS[1], amount)
-local left = redis.call('DECRBY', KEYS[1], ARGV[2])
-if left < 0 then
-  -- Cannot happen while fee <= hold; refuse rather than go below zero.
-  redis.call('INCRBY', KEYS[1], ARGV[2])
-  redis.call('DECRBY', KEYS[1], amount)
-  return {'FEE_EXCEEDS_HOLD'}
+-- The refund was computed from the hold the caller believes it has; refuse if
+-- the record says otherwise (string comparison: no Lua arithmetic on wei).
+if string.sub(resv, sep1 + 1, sep2 - 1) ~= ARGV[20] then
+  return {'HOLD_MISMATCH'}
 end
+-- One exact integer operation returns the unused part of the hold; the
+-- balance only grows here, so it cannot go below zero.
+redis.call('INCRBY', KEYS[1], ARGV[21])
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 local seq = redis.call('INCR', KEYS[4])

@@ -52,6 +52,7 @@ var (
 // Store is the Redis metering store. It is safe for concurrent use.
 type Store struct {
 	rdb redis.UniversalClient
+	hot *hotPath
 	now func() time.Time
 }
 
@@ -62,7 +63,7 @@ func New(rdb redis.UniversalClient, now func() time.Time) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{rdb: rdb, now: now}
+	return &Store{rdb: rdb, hot: newHotPath(rdb), now: now}
 }
 
 // Client returns the underlying Redis client.
@@ -123,10 +124,12 @@ func (s *Store) Reserve(ctx context.Context, req metering.ReserveRequest) (*mete
 	}
 	rid := req.ReceiptID.Hex()
 	exp := s.now().Add(req.TTL).UnixMilli()
-	res, err := reserveScript.Run(ctx, s.rdb,
+	c, done := s.hot.acquire()
+	res, err := reserveScript.Run(ctx, c,
 		[]string{k.balance(req.Account), k.resv(), k.resvExp(), idemKey},
 		rid, req.Amount, exp, req.Account, ih, req.BodyHash.Hex(), req.TTL.Milliseconds()+1000,
 	).StringSlice()
+	done()
 	if err != nil {
 		return nil, nil, fmt.Errorf("reserve: %w", err)
 	}
@@ -170,7 +173,8 @@ func (s *Store) Commit(ctx context.Context, req metering.CommitRequest) (meterin
 		}
 	}
 	rid := rv.ReceiptID.Hex()
-	res, err := commitScript.Run(ctx, s.rdb,
+	c, done := s.hot.acquire()
+	res, err := commitScript.Run(ctx, c,
 		[]string{
 			k.balance(rv.Account), k.resv(), k.resvExp(), k.seq(), k.log(), k.rid(),
 			k.hour(req.Hour), k.acctHour(rv.Account, req.Hour), k.totals(), idemKey,
@@ -178,7 +182,9 @@ func (s *Store) Commit(ctx context.Context, req metering.CommitRequest) (meterin
 		rid, r.Fee.String(), r.PromptTokens, r.CompletionTokens, r.Timestamp,
 		r.Payer.Hex(), r.RequestHash.Hex(), r.ResponseHash.Hex(), "0x"+hex.EncodeToString(rv.Token[:]),
 		rv.Account, req.ModelName, ih, rv.IdempotencyTTL.Milliseconds(), status, ctype, body, 0, tail, req.Signer.Hex(),
+		rv.Amount, rv.Amount-r.Fee.Int64(),
 	).Slice()
+	done()
 	if err != nil {
 		return metering.Receipt{}, fmt.Errorf("commit: %w", err)
 	}
@@ -198,6 +204,8 @@ func (s *Store) Commit(ctx context.Context, req metering.CommitRequest) (meterin
 		return got.Receipt, nil
 	case "NORESV":
 		return metering.Receipt{}, fmt.Errorf("commit: %w", metering.ErrNoReservation)
+	case "HOLD_MISMATCH":
+		return metering.Receipt{}, fmt.Errorf("commit: %w: the reservation holds another amount than %d wei", metering.ErrAmountRange, rv.Amount)
 	}
 	return metering.Receipt{}, fmt.Errorf("commit: unexpected script reply %v", res)
 }
@@ -205,7 +213,10 @@ func (s *Store) Commit(ctx context.Context, req metering.CommitRequest) (meterin
 // Release implements metering.Meter.
 func (s *Store) Release(ctx context.Context, r *metering.Reservation) error {
 	k := keysOf(r.Token)
-	if err := releaseScript.Run(ctx, s.rdb, []string{k.resv(), k.resvExp()}, r.ReceiptID.Hex(), k.p).Err(); err != nil {
+	c, done := s.hot.acquire()
+	err := releaseScript.Run(ctx, c, []string{k.resv(), k.resvExp()}, r.ReceiptID.Hex(), k.p).Err()
+	done()
+	if err != nil {
 		return fmt.Errorf("release: %w", err)
 	}
 	return nil
@@ -545,7 +556,9 @@ func (s *Store) RateLimit(ctx context.Context, account string, rpm, tpm int64) (
 	now := s.now()
 	minute := now.Unix() / 60
 	base := "imogate:rl:{" + account + "}:" + strconv.FormatInt(minute, 10)
-	ok, err := rateLimitScript.Run(ctx, s.rdb, []string{base + ":req", base + ":tok"}, rpm, tpm).Int()
+	c, done := s.hot.acquire()
+	ok, err := rateLimitScript.Run(ctx, c, []string{base + ":req", base + ":tok"}, rpm, tpm).Int()
+	done()
 	if err != nil {
 		return false, 0, fmt.Errorf("rate limit: %w", err)
 	}

@@ -372,6 +372,43 @@ func TestConcurrentExactBalance(t *testing.T) {
 		t.Fatalf("final balance %d, want 0", got)
 	}
 	checkLog(t, f, fits, big.NewInt(fee*fits))
+	// 1,000 callers at once are enough to take the pipelined route; the
+	// invariants above held across both routes.
+	if f.st.PipelinedCalls() == 0 {
+		t.Fatal("no script went through automatic pipelining under 1,000 concurrent callers")
+	}
+}
+
+// TestCommitRefusesAnotherHold checks that a commit whose hold does not match
+// the reservation's record is refused and changes nothing: the refund the
+// caller computed would be wrong.
+func TestCommitRefusesAnotherHold(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	if _, err := f.st.Credit(ctx, f.token, "a", 1000); err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.reserve(t, "a", 600)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong := *r
+	wrong.Amount = 900 // would refund 900 - fee from a hold of 600
+	if _, err := f.commit(t, &wrong, 100); !errors.Is(err, metering.ErrAmountRange) {
+		t.Fatalf("commit with another hold: %v, want ErrAmountRange", err)
+	}
+	if got := f.balance(t, "a"); got != 400 {
+		t.Fatalf("balance after refused commit = %d, want 400 (hold kept)", got)
+	}
+	if seq, _ := f.st.LastSeq(ctx, f.token); seq != 0 {
+		t.Fatalf("seq = %d after a refused commit, want 0", seq)
+	}
+	if _, err := f.commit(t, r, 100); err != nil {
+		t.Fatalf("the right commit after a refused one: %v", err)
+	}
+	if got := f.balance(t, "a"); got != 900 {
+		t.Fatalf("balance = %d, want 900", got)
+	}
 }
 
 // checkLog asserts the receipt log holds seq 1..n with no gap and that the
@@ -517,5 +554,36 @@ func TestScriptsRunOnCluster(t *testing.T) {
 			t.Fatalf("hour usages on cluster: %+v %v", us, err)
 		}
 		checkLog(t, f, 5, big.NewInt(5*700))
+	}
+	// Many calls at once on one model: the pipelined route on a cluster.
+	f.token = randomToken(t)
+	const calls, fee = 300, 1000
+	if _, err := f.st.Credit(t.Context(), f.token, "a", calls*fee); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, calls)
+	for range calls {
+		wg.Go(func() {
+			r, err := f.reserve(t, "a", fee)
+			if err == nil {
+				_, err = f.commit(t, r, fee)
+			}
+			if err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if got := f.balance(t, "a"); got != 0 {
+		t.Fatalf("balance %d after %d concurrent calls, want 0", got, calls)
+	}
+	checkLog(t, f, calls, big.NewInt(calls*fee))
+	if f.st.PipelinedCalls() == 0 {
+		t.Fatal("no script went through automatic pipelining on the cluster")
 	}
 }

@@ -317,7 +317,7 @@ func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *m
 	defer cancel()
 	now := s.now()
 	fee := h.call.fee(u, h.res.Amount)
-	r, err := s.store.Commit(ctx, metering.CommitRequest{
+	req := metering.CommitRequest{
 		Reservation: *h.res,
 		ModelName:   h.call.model.Name,
 		Signer:      s.signer.Address(),
@@ -328,7 +328,20 @@ func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *m
 		},
 		Hour:     now.Unix() / 3600,
 		Response: replay,
-	})
+	}
+	// A commit that failed on the way to or from Redis may have run: its
+	// outcome is unknown. Committing again is safe (a committed hold answers
+	// with its receipt), so try again before giving up on a call that
+	// the upstream has already answered.
+	r, err := s.store.Commit(ctx, req)
+	for attempt := 1; err != nil && commitRetryable(err) && attempt < commitAttempts; attempt++ {
+		s.log.Warn("commit failed; trying again", "receipt_id", h.res.ReceiptID.Hex(), "attempt", attempt, "err", err)
+		select {
+		case <-ctx.Done():
+		case <-time.After(time.Duration(attempt) * 50 * time.Millisecond):
+		}
+		r, err = s.store.Commit(ctx, req)
+	}
 	if err != nil {
 		return metering.SignedReceipt{}, err
 	}
@@ -348,6 +361,26 @@ func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *m
 	s.metrics.fees.WithLabelValues(h.call.model.Name).Add(float64(fee))
 	s.metrics.receipts.WithLabelValues(h.call.model.Name).Inc()
 	return metering.SignedReceipt{Receipt: r, Signature: sig, Signer: s.signer.Address(), Domain: s.signer.Domain()}, nil
+}
+
+// commitAttempts is how many times a commit is tried before the call fails
+// (its hold then goes back to the balance when it expires).
+const commitAttempts = 3
+
+// commitRetryable tells a commit error whose outcome is unknown (Redis
+// unreachable, a connection lost mid-reply) from a definite refusal.
+func commitRetryable(err error) bool {
+	return !errors.Is(err, metering.ErrNoReservation) && !errors.Is(err, metering.ErrAmountRange) &&
+		!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+}
+
+// unconfirmedCharge answers a call whose commit failed every attempt with
+// an unknown outcome: it may have been charged (then its receipt exists and
+// can be fetched by id) or not (then its hold goes back to the balance when
+// it expires). Either way the client is told the truth and the id.
+func unconfirmedCharge(rid common.Hash) *APIError {
+	return apiErr(http.StatusServiceUnavailable, "api_error", "charge_unconfirmed",
+		"the gateway could not confirm this call's charge with its metering store: if it was charged, its receipt is at GET /v1/receipts/%s; if not, its credit hold returns to your balance when it expires", rid.Hex())
 }
 
 // complete serves a non-streaming call.
@@ -374,6 +407,10 @@ func (s *Server) complete(c *fiber.Ctx, h *heldCall) error {
 			// The hold expired and was released before the call finished: the
 			// call is not charged, so its answer is not delivered either.
 			return apiErr(http.StatusGatewayTimeout, "api_error", "reservation_expired", "the call outlived its credit hold; you were not charged")
+		}
+		if commitRetryable(err) {
+			c.Set(HeaderReceiptID, h.res.ReceiptID.Hex())
+			return unconfirmedCharge(h.res.ReceiptID)
 		}
 		return err
 	}

@@ -21,6 +21,9 @@ var (
 	ErrIdempotencyInProgress = errors.New("a request with this idempotency key is in progress")
 	// ErrNoReservation: the reservation is gone (released or expired).
 	ErrNoReservation = errors.New("reservation not found")
+	// ErrDuplicateReceiptID: a reservation named a receipt id that is already
+	// committed; receipt ids are never reused.
+	ErrDuplicateReceiptID = errors.New("receipt id already used")
 	// ErrNotFound: no such receipt, key or account.
 	ErrNotFound = errors.New("not found")
 	// ErrAmountRange: an amount outside the exact int64 range Redis computes in.
@@ -80,7 +83,7 @@ func PayerOf(accountID string) common.Hash {
 type ReserveRequest struct {
 	Token     common.Address // the model's ERC-7641 token (state is keyed by it)
 	Account   string         // the paying account (API key id or JWT subject account)
-	ReceiptID common.Hash    // the id the receipt will carry
+	ReceiptID common.Hash    // the id the receipt will carry: fresh, never used before (a committed one is refused)
 	Amount    int64          // the call's maximum cost in wei
 	TTL       time.Duration  // after this the sweeper releases the hold
 	// Idempotency, optional: the client's key and the request body's hash.

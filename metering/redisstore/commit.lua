@@ -33,9 +33,16 @@ local sep2 = string.find(resv, '|', sep1 + 1, true)
 if string.sub(resv, sep1 + 1, sep2 - 1) ~= ARGV[20] then
   return {'HOLD_MISMATCH'}
 end
+-- Defence in depth for the caller's arithmetic, without Lua numbers: the
+-- refund must be a canonical non-negative decimal no greater than the hold
+-- (for decimals of equal length, string order is numeric order).
+local hold, refund = ARGV[20], ARGV[21]
+if string.find(refund, '^%d+$') == nil or #refund > #hold or (#refund == #hold and refund > hold) then
+  return {'BAD_REFUND'}
+end
 -- One exact integer operation returns the unused part of the hold; the
 -- balance only grows here, so it cannot go below zero.
-redis.call('INCRBY', KEYS[1], ARGV[21])
+redis.call('INCRBY', KEYS[1], refund)
 redis.call('HDEL', KEYS[2], ARGV[1])
 redis.call('ZREM', KEYS[3], ARGV[1])
 local seq = redis.call('INCR', KEYS[4])

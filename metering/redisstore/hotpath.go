@@ -1,6 +1,7 @@
 package redisstore
 
 import (
+	"context"
 	"sync/atomic"
 
 	"github.com/redis/go-redis/v9"
@@ -33,15 +34,24 @@ func newHotPath(rdb redis.UniversalClient) *hotPath {
 	return h
 }
 
-// acquire returns the client for one script call; the caller calls done when
-// the reply is in.
-func (h *hotPath) acquire() (c redis.Scripter, done func()) {
+// run runs a script of a paid call, pipelined when several are in flight.
+// large marks calls whose arguments are big (a stored idempotent response):
+// they always go direct, so as not to hold up the small ones behind them on
+// the pipeline's connection.
+//
+// Retries: a client that loses its connection re-sends what it sent, and a
+// pipeline re-sends the whole batch, so every script run here must be
+// harmless to run twice (reserve.lua and commit.lua check for their own
+// earlier run; release_hold finds nothing the second time).
+func (h *hotPath) run(ctx context.Context, sc *redis.Script, large bool, keys []string, args ...any) *redis.Cmd {
 	n := h.inflight.Add(1)
-	if h.piped != nil && n > pipelineFrom {
+	defer h.inflight.Add(-1)
+	if h.piped != nil && n > pipelineFrom && !large {
 		h.nPiped.Add(1)
-		return h.piped, h.release
+		return sc.Run(ctx, h.piped, keys, args...)
 	}
-	return h.direct, h.release
+	return sc.Run(ctx, h.direct, keys, args...)
 }
 
-func (h *hotPath) release() { h.inflight.Add(-1) }
+// largeArgs is the size of script arguments from which a call goes direct.
+const largeArgs = 16 << 10

@@ -2,12 +2,25 @@
 -- All keys share the model's hash tag, so this runs on Redis Cluster too.
 -- KEYS[1] balance  KEYS[2] reservations hash  KEYS[3] reservation expiry zset
 -- KEYS[4] idempotency record (or a placeholder in the same slot when unused)
+-- KEYS[5] receipt id -> seq index
 -- ARGV[1] receipt id  ARGV[2] amount (wei, decimal string)  ARGV[3] expiry (unix ms)
 -- ARGV[4] account     ARGV[5] idempotency key ('' = none)    ARGV[6] body hash
 -- ARGV[7] idempotency pending ttl (ms)
 -- Amounts never pass through Lua arithmetic (Lua numbers are doubles): only
 -- DECRBY/INCRBY compute with them, and only the sign of a result is tested,
 -- which a double represents exactly.
+--
+-- The script may run twice for one call: a client that loses the connection
+-- after sending it cannot know whether it ran, and sends it again (go-redis
+-- retries, and replays a whole automatic pipeline). A hold already recorded
+-- under this receipt id is that call's own: report it, take nothing more.
+if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then
+  return {'OK'}
+end
+-- A receipt id is never reused: one already committed cannot be held again.
+if redis.call('HEXISTS', KEYS[5], ARGV[1]) == 1 then
+  return {'ID_USED'}
+end
 if ARGV[5] ~= '' then
   local rec = redis.call('HMGET', KEYS[4], 'state', 'body', 'status', 'ctype', 'resp', 'receipt', 'rid', 'tail')
   if rec[1] then

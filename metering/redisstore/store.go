@@ -124,12 +124,10 @@ func (s *Store) Reserve(ctx context.Context, req metering.ReserveRequest) (*mete
 	}
 	rid := req.ReceiptID.Hex()
 	exp := s.now().Add(req.TTL).UnixMilli()
-	c, done := s.hot.acquire()
-	res, err := reserveScript.Run(ctx, c,
-		[]string{k.balance(req.Account), k.resv(), k.resvExp(), idemKey},
+	res, err := s.hot.run(ctx, reserveScript, false,
+		[]string{k.balance(req.Account), k.resv(), k.resvExp(), idemKey, k.rid()},
 		rid, req.Amount, exp, req.Account, ih, req.BodyHash.Hex(), req.TTL.Milliseconds()+1000,
 	).StringSlice()
-	done()
 	if err != nil {
 		return nil, nil, fmt.Errorf("reserve: %w", err)
 	}
@@ -142,6 +140,8 @@ func (s *Store) Reserve(ctx context.Context, req metering.ReserveRequest) (*mete
 	case "INSUFFICIENT":
 		bal, _ := strconv.ParseInt(res[1], 10, 64)
 		return nil, nil, &metering.InsufficientBalanceError{Balance: bal, Needed: req.Amount}
+	case "ID_USED":
+		return nil, nil, fmt.Errorf("reserve: receipt id %s is already committed: %w", rid, metering.ErrDuplicateReceiptID)
 	case "IDEM_MISMATCH":
 		return nil, nil, metering.ErrIdempotencyMismatch
 	case "IDEM_BUSY":
@@ -173,8 +173,7 @@ func (s *Store) Commit(ctx context.Context, req metering.CommitRequest) (meterin
 		}
 	}
 	rid := rv.ReceiptID.Hex()
-	c, done := s.hot.acquire()
-	res, err := commitScript.Run(ctx, c,
+	res, err := s.hot.run(ctx, commitScript, len(body)+len(tail) > largeArgs,
 		[]string{
 			k.balance(rv.Account), k.resv(), k.resvExp(), k.seq(), k.log(), k.rid(),
 			k.hour(req.Hour), k.acctHour(rv.Account, req.Hour), k.totals(), idemKey,
@@ -184,7 +183,6 @@ func (s *Store) Commit(ctx context.Context, req metering.CommitRequest) (meterin
 		rv.Account, req.ModelName, ih, rv.IdempotencyTTL.Milliseconds(), status, ctype, body, 0, tail, req.Signer.Hex(),
 		rv.Amount, rv.Amount-r.Fee.Int64(),
 	).Slice()
-	done()
 	if err != nil {
 		return metering.Receipt{}, fmt.Errorf("commit: %w", err)
 	}
@@ -204,6 +202,8 @@ func (s *Store) Commit(ctx context.Context, req metering.CommitRequest) (meterin
 		return got.Receipt, nil
 	case "NORESV":
 		return metering.Receipt{}, fmt.Errorf("commit: %w", metering.ErrNoReservation)
+	case "BAD_REFUND":
+		return metering.Receipt{}, fmt.Errorf("commit: %w: refund of %d wei from a hold of %d", metering.ErrAmountRange, rv.Amount-r.Fee.Int64(), rv.Amount)
 	case "HOLD_MISMATCH":
 		return metering.Receipt{}, fmt.Errorf("commit: %w: the reservation holds another amount than %d wei", metering.ErrAmountRange, rv.Amount)
 	}
@@ -213,10 +213,7 @@ func (s *Store) Commit(ctx context.Context, req metering.CommitRequest) (meterin
 // Release implements metering.Meter.
 func (s *Store) Release(ctx context.Context, r *metering.Reservation) error {
 	k := keysOf(r.Token)
-	c, done := s.hot.acquire()
-	err := releaseScript.Run(ctx, c, []string{k.resv(), k.resvExp()}, r.ReceiptID.Hex(), k.p).Err()
-	done()
-	if err != nil {
+	if err := s.hot.run(ctx, releaseScript, false, []string{k.resv(), k.resvExp()}, r.ReceiptID.Hex(), k.p).Err(); err != nil {
 		return fmt.Errorf("release: %w", err)
 	}
 	return nil
@@ -314,14 +311,19 @@ type SignatureWrite struct {
 	Sig   []byte
 }
 
-// SetSignatures stores many signatures in one pipelined round trip.
+// SetSignatures stores many signatures in one pipelined round trip: one
+// HSET per model, with every (seq, signature) pair of that model in it.
 func (s *Store) SetSignatures(ctx context.Context, ws []SignatureWrite) error {
 	if len(ws) == 0 {
 		return nil
 	}
-	p := s.rdb.Pipeline()
+	byToken := make(map[common.Address][]any, 1)
 	for _, w := range ws {
-		p.HSet(ctx, keysOf(w.Token).sig(), strconv.FormatUint(w.Seq, 10), hexutil.Encode(w.Sig))
+		byToken[w.Token] = append(byToken[w.Token], strconv.FormatUint(w.Seq, 10), hexutil.Encode(w.Sig))
+	}
+	p := s.rdb.Pipeline()
+	for tok, pairs := range byToken {
+		p.HSet(ctx, keysOf(tok).sig(), pairs...)
 	}
 	if _, err := p.Exec(ctx); err != nil {
 		return fmt.Errorf("store signatures: %w", err)
@@ -556,9 +558,7 @@ func (s *Store) RateLimit(ctx context.Context, account string, rpm, tpm int64) (
 	now := s.now()
 	minute := now.Unix() / 60
 	base := "imogate:rl:{" + account + "}:" + strconv.FormatInt(minute, 10)
-	c, done := s.hot.acquire()
-	ok, err := rateLimitScript.Run(ctx, c, []string{base + ":req", base + ":tok"}, rpm, tpm).Int()
-	done()
+	ok, err := s.hot.run(ctx, rateLimitScript, false, []string{base + ":req", base + ":tok"}, rpm, tpm).Int()
 	if err != nil {
 		return false, 0, fmt.Errorf("rate limit: %w", err)
 	}

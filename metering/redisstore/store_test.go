@@ -587,3 +587,99 @@ func TestScriptsRunOnCluster(t *testing.T) {
 		t.Fatal("no script went through automatic pipelining on the cluster")
 	}
 }
+
+// TestSetSignaturesAcrossModels stores one batch of signatures for receipts
+// of two models and reads each back with its own receipt.
+func TestSetSignaturesAcrossModels(t *testing.T) {
+	ctx := t.Context()
+	a, b := newFixture(t), newFixture(t)
+	var ws []redisstore.SignatureWrite
+	for i, f := range []*fixture{a, b, a, b, a} {
+		if _, err := f.st.Credit(ctx, f.token, "x", 100); err != nil {
+			t.Fatal(err)
+		}
+		r, err := f.reserve(t, "x", 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		rc, err := f.commit(t, r, 10)
+		if err != nil {
+			t.Fatal(err)
+		}
+		ws = append(ws, redisstore.SignatureWrite{Token: f.token, Seq: rc.Seq, Sig: []byte{byte(i), 1, 2}})
+	}
+	if err := a.st.SetSignatures(ctx, ws); err != nil {
+		t.Fatal(err)
+	}
+	for _, w := range ws {
+		lr, err := a.st.ReceiptBySeq(ctx, w.Token, w.Seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if string(lr.Signature) != string(w.Sig) {
+			t.Fatalf("model %s seq %d: signature %x, want %x", w.Token.Hex(), w.Seq, lr.Signature, w.Sig)
+		}
+	}
+}
+
+// TestReserveTwiceHoldsOnce sends one call's reserve twice, as a client that
+// lost its connection re-sends it: the second run reports the same hold and
+// takes nothing more.
+func TestReserveTwiceHoldsOnce(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	if _, err := f.st.Credit(ctx, f.token, "a", 1000); err != nil {
+		t.Fatal(err)
+	}
+	for _, idem := range []string{"", "retry-key"} {
+		req := metering.ReserveRequest{Token: f.token, Account: "a", ReceiptID: randomID(t), Amount: 300, TTL: time.Minute,
+			IdempotencyKey: idem, BodyHash: common.Hash{7}, IdempotencyTTL: time.Hour}
+		before := f.balance(t, "a")
+		r1, _, err := f.st.Reserve(ctx, req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		r2, _, err := f.st.Reserve(ctx, req)
+		if err != nil {
+			t.Fatalf("idempotency key %q: second run of the same reserve: %v", idem, err)
+		}
+		if got := f.balance(t, "a"); got != before-300 {
+			t.Fatalf("idempotency key %q: balance %d after the reserve ran twice, want %d (one hold)", idem, got, before-300)
+		}
+		if _, err := f.commit(t, r2, 100); err != nil {
+			t.Fatal(err)
+		}
+		if _, err := f.commit(t, r1, 100); err != nil { // the same reservation: DUP
+			t.Fatal(err)
+		}
+		if got := f.balance(t, "a"); got != before-100 {
+			t.Fatalf("idempotency key %q: balance %d after commit, want %d", idem, got, before-100)
+		}
+	}
+	checkLog(t, f, 2, big.NewInt(200))
+}
+
+// TestReserveRefusesCommittedID checks that a receipt id already committed
+// cannot be held again, so no call is charged twice under one id.
+func TestReserveRefusesCommittedID(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	if _, err := f.st.Credit(ctx, f.token, "a", 1000); err != nil {
+		t.Fatal(err)
+	}
+	r, err := f.reserve(t, "a", 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if _, err := f.commit(t, r, 100); err != nil {
+		t.Fatal(err)
+	}
+	_, _, err = f.st.Reserve(ctx, metering.ReserveRequest{Token: f.token, Account: "a", ReceiptID: r.ReceiptID, Amount: 300, TTL: time.Minute})
+	if !errors.Is(err, metering.ErrDuplicateReceiptID) {
+		t.Fatalf("reserve of a committed id: %v, want ErrDuplicateReceiptID", err)
+	}
+	if got := f.balance(t, "a"); got != 900 {
+		t.Fatalf("balance %d, want 900", got)
+	}
+	checkLog(t, f, 1, big.NewInt(100))
+}

@@ -50,6 +50,8 @@ func TestCrossCheckWithOpenZeppelin(t *testing.T) {
 	}{
 		{"n1", 1, false}, {"n2", 2, false}, {"n3", 3, false}, {"n7", 7, false},
 		{"n100", 100, false}, {"n1000", 1000, false}, {"dups9", 9, true},
+		{"dups1100", radixMin + 76, true}, // radix-sorted leaves
+
 	}
 	for _, c := range cases {
 		rs := randomReceipts(rng, c.n)

@@ -27,7 +27,7 @@ func bestWays() int {
 	switch {
 	case keccakx8.Enabled():
 		return 8
-	case keccakf1600.IsEnabledX4():
+	case simdAllowed && keccakf1600.IsEnabledX4():
 		return 4
 	}
 	return 1

@@ -13,6 +13,8 @@
 // where it cannot.
 package keccakx8
 
+//go:generate go run gen.go
+
 // State is eight interleaved Keccak-f[1600] states: lane j of state s at
 // index 8*j+s. The zero value is eight all-zero states.
 type State [200]uint64

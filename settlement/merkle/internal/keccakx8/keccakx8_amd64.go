@@ -4,8 +4,6 @@ package keccakx8
 
 import "golang.org/x/sys/cpu"
 
-//go:generate go run gen.go
-
 // hasAVX512 tells whether this CPU runs the AVX-512 permutation: it needs
 // AVX512F, and an operating system that saves the ZMM registers, which
 // x/sys/cpu checks.

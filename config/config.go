@@ -227,6 +227,11 @@ type Limits struct {
 type Log struct {
 	// Level is debug, info, warn or error. Default info.
 	Level string `yaml:"level"`
+	// Unbuffered writes every line to stderr at once. By default lines
+	// below warn (one per request at info) are written in batches, every
+	// 100 ms or 64 KiB, which saves a system call per request; warnings and
+	// errors are always written at once, and everything is written on exit.
+	Unbuffered bool `yaml:"unbuffered"`
 }
 
 // Model is one served model.

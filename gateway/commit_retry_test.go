@@ -36,17 +36,25 @@ func (h *lostCommitReplies) ProcessHook(next redis.ProcessHook) redis.ProcessHoo
 	}
 }
 
-// TestCommitWithLostRepliesChargesOnce loses the replies of a call's first
-// two commits: the gateway commits again, gets the receipt of the commit
-// that did run, and the call is charged exactly once.
-func TestCommitWithLostRepliesChargesOnce(t *testing.T) {
+// lostReplyEnv is a gateway on a Redis client that loses the replies of the
+// first n commits.
+func lostReplyEnv(t *testing.T, n int32) (*env, *lostCommitReplies) {
+	t.Helper()
 	hook := &lostCommitReplies{}
-	hook.left.Store(2)
+	hook.left.Store(n)
 	rdb := testredis.Client(t)
 	rdb.AddHook(hook)
 	st := redisstore.New(rdb, nil)
 	e := newEnv(t, func(c *gateway.Config) { c.Store = st })
 	e.store = st
+	return e, hook
+}
+
+// TestCommitWithLostRepliesChargesOnce loses the replies of a call's first
+// two commits: the gateway commits again, gets the receipt of the commit
+// that did run, and the call is charged exactly once.
+func TestCommitWithLostRepliesChargesOnce(t *testing.T) {
+	e, hook := lostReplyEnv(t, 2)
 	acct, secret := e.key(1_000_000, redisstore.Key{})
 	resp, body := e.do("POST", "/v1/chat/completions", secret, chatBody("demo", "hello", nil), nil)
 	if resp.StatusCode != http.StatusOK {
@@ -72,13 +80,7 @@ func TestCommitWithLostRepliesChargesOnce(t *testing.T) {
 // with the receipt id, and the receipt the first commit wrote can be
 // fetched by that id.
 func TestCommitWithEveryReplyLostSaysSo(t *testing.T) {
-	hook := &lostCommitReplies{}
-	hook.left.Store(1 << 20)
-	rdb := testredis.Client(t)
-	rdb.AddHook(hook)
-	st := redisstore.New(rdb, nil)
-	e := newEnv(t, func(c *gateway.Config) { c.Store = st })
-	e.store = st
+	e, _ := lostReplyEnv(t, 1<<20)
 	acct, secret := e.key(1_000_000, redisstore.Key{})
 	resp, body := e.do("POST", "/v1/chat/completions", secret, chatBody("demo", "hello", nil), nil)
 	if resp.StatusCode != http.StatusServiceUnavailable {

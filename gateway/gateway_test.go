@@ -211,7 +211,17 @@ func TestBadInputCostsNothing(t *testing.T) {
 			if path == "" {
 				path = "/v1/chat/completions"
 			}
-			resp, b := e.do("POST", path, secret, tc.body, tc.hdr)
+			var resp *http.Response
+			var b []byte
+			if len(tc.body) > 64<<10 {
+				// The server refuses an over-limit body from its Content-Length
+				// and closes the connection without reading the body: a client
+				// still writing it may see a reset before the answer. Send the
+				// headers alone, as a client waiting for the verdict would.
+				resp, b = e.doHeadersOnly(path, secret, len(tc.body))
+			} else {
+				resp, b = e.do("POST", path, secret, tc.body, tc.hdr)
+			}
 			if resp.StatusCode != tc.status {
 				t.Fatalf("status %d, want %d: %s", resp.StatusCode, tc.status, b)
 			}

@@ -1,14 +1,17 @@
 package gateway_test
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/rand"
 	"encoding/json"
+	"fmt"
 	"io"
 	"log/slog"
 	"math/big"
 	"net"
 	"net/http"
+	"strings"
 	"testing"
 	"time"
 
@@ -166,6 +169,35 @@ func (e *env) do(method, path, secret string, body []byte, hdr map[string]string
 	} else {
 		resp, err = e.srv.App().Test(req, -1)
 	}
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	b, _ := io.ReadAll(resp.Body)
+	resp.Body.Close()
+	return resp, b
+}
+
+// doHeadersOnly sends a POST's request line and headers, announcing a body of
+// n bytes, over a raw connection to the listening server, and reads the
+// answer without sending the body.
+func (e *env) doHeadersOnly(path, secret string, n int) (*http.Response, []byte) {
+	e.t.Helper()
+	if e.base == "" {
+		e.t.Fatal("doHeadersOnly needs listen()")
+	}
+	conn, err := net.Dial("tcp", strings.TrimPrefix(e.base, "http://"))
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	defer conn.Close()
+	// A server that waited for the body instead of answering fails here.
+	conn.SetDeadline(time.Now().Add(10 * time.Second))
+	fmt.Fprintf(conn, "POST %s HTTP/1.1\r\nHost: imogate\r\nContent-Type: application/json\r\nContent-Length: %d\r\n", path, n)
+	if secret != "" {
+		fmt.Fprintf(conn, "Authorization: Bearer %s\r\n", secret)
+	}
+	fmt.Fprint(conn, "\r\n")
+	resp, err := http.ReadResponse(bufio.NewReader(conn), nil)
 	if err != nil {
 		e.t.Fatal(err)
 	}

@@ -52,8 +52,17 @@ func (w *sigWriter) run() {
 			return
 		}
 		w.flush()
+		// Let the next batch gather for a moment: under load this turns
+		// thousands of tiny round trips a second into a few hundred.
+		select {
+		case <-time.After(sigGather):
+		case <-w.stop:
+		}
 	}
 }
+
+// sigGather is the least time between two signature batches.
+const sigGather = 2 * time.Millisecond
 
 func (w *sigWriter) flush() {
 	w.mu.Lock()

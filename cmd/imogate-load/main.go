@@ -54,7 +54,7 @@ import (
 )
 
 func main() {
-	if err := run(); err != nil {
+	if err := run(os.Args[1:], os.Stdout); err != nil {
 		fmt.Fprintln(os.Stderr, "imogate-load:", err)
 		os.Exit(1)
 	}
@@ -65,19 +65,24 @@ const upstreamBody = `{"id":"chatcmpl-1","object":"chat.completion","created":1,
 // price is the load model's price.
 var price = metering.Price{PerRequest: 1000, Per1KPrompt: 2000, Per1KCompletion: 4000}
 
-func run() error {
-	redisURL := flag.String("redis", envOr("REDIS_URL", "redis://127.0.0.1:6379/0"), "Redis URL")
-	dur := flag.Duration("duration", 10*time.Second, "length of each phase")
-	conc := flag.Int("concurrency", 64, "concurrent clients in the full-load phase")
-	rate := flag.Int("rate", 1000, "calls per second in the fixed-rate phase")
-	only := flag.String("only", "", "run only this target: direct or gateway (default both)")
-	phases := flag.String("phases", "full,rate", "phases to run, comma-separated: full (closed loop), rate (fixed rate)")
-	mode := flag.String("gateway", "process", "process: run `imogate serve` (see -imogate); inprocess: run the gateway in this process")
-	bin := flag.String("imogate", "bin/imogate", "the imogate binary for -gateway process (go build -o bin/imogate ./cmd/imogate)")
-	gwLog := flag.String("gateway-log", "", "keep the gateway process's JSON log in this file (default: a temporary file, removed)")
-	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of this process to this file (with -gateway inprocess it covers the gateway)")
-	traceFile := flag.String("trace", "", "write an execution trace of this process to this file (go tool trace)")
-	flag.Parse()
+func run(args []string, out io.Writer) error {
+	fs := flag.NewFlagSet("imogate-load", flag.ContinueOnError)
+	fs.SetOutput(out)
+	redisURL := fs.String("redis", envOr("REDIS_URL", "redis://127.0.0.1:6379/0"), "Redis URL")
+	dur := fs.Duration("duration", 10*time.Second, "length of each phase")
+	conc := fs.Int("concurrency", 64, "concurrent clients in the full-load phase")
+	rate := fs.Int("rate", 1000, "calls per second in the fixed-rate phase")
+	only := fs.String("only", "", "run only this target: direct or gateway (default both)")
+	phases := fs.String("phases", "full,rate", "phases to run, comma-separated: full (closed loop), rate (fixed rate)")
+	mode := fs.String("gateway", "process", "process: run `imogate serve` (see -imogate); inprocess: run the gateway in this process")
+	bin := fs.String("imogate", "bin/imogate", "the imogate binary for -gateway process (go build -o bin/imogate ./cmd/imogate)")
+	gwLog := fs.String("gateway-log", "", "keep the gateway process's JSON log in this file (default: a temporary file, removed)")
+	check := fs.Duration("hostcheck", 5*time.Second, "measure how steady the CPUs are for this long before and after the run (0: skip)")
+	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of this process to this file (with -gateway inprocess it covers the gateway)")
+	traceFile := fs.String("trace", "", "write an execution trace of this process to this file (go tool trace)")
+	if err := fs.Parse(args); err != nil {
+		return err
+	}
 	if *traceFile != "" {
 		f, err := os.Create(*traceFile)
 		if err != nil {
@@ -193,9 +198,12 @@ func run() error {
 	}
 	meter := &cpuMeter{rdb: rdb, gw: gw}
 
-	fmt.Printf("imogate load run: %s, gateway %s, %d-core machine (GOMAXPROCS %d here); Redis %s; each phase %s\n",
+	fmt.Fprintf(out, "imogate load run: %s, gateway %s, %d-core machine (GOMAXPROCS %d here); Redis %s; each phase %s\n",
 		time.Now().UTC().Format(time.RFC3339), *mode, runtime.NumCPU(), runtime.GOMAXPROCS(0), *redisURL, *dur)
-	fmt.Println("CPU columns: CPU time per call, in µs, of the gateway process, Redis, and this process (load client + upstream).")
+	fmt.Fprintln(out, "CPU columns: CPU time per call, in µs, of the gateway process, Redis, and this process (load client + upstream).")
+	if *check > 0 {
+		printHostCheck(out, *check)
+	}
 	for _, tg := range targets { // warm-up
 		closedLoop(*conc, time.Second, func() (time.Duration, time.Duration, error) { return call(tg.base, tg.auth) })
 	}
@@ -203,23 +211,27 @@ func run() error {
 		var drive func(callFn) *result
 		switch ph {
 		case "full":
-			fmt.Printf("\nfull load, %d concurrent clients:\n", *conc)
+			fmt.Fprintf(out, "\nfull load, %d concurrent clients:\n", *conc)
 			drive = func(f callFn) *result { return closedLoop(*conc, *dur, f) }
 		case "rate":
-			fmt.Printf("\nfixed rate, %d calls/s:\n", *rate)
+			fmt.Fprintf(out, "\nfixed rate, %d calls/s:\n", *rate)
 			drive = func(f callFn) *result { return openLoop(*rate, *dur, f) }
 		default:
 			return fmt.Errorf("-phases: unknown phase %q (want full or rate)", ph)
 		}
-		fmt.Printf("  %-16s %8s %8s %8s %9s %6s %8s %8s %8s\n", "target", "calls/s", "p50 ms", "p99 ms", "added p99", "errors", "gw µs", "redis µs", "load µs")
+		fmt.Fprintf(out, "  %-16s %8s %7s %7s %7s %9s %9s %9s %6s %6s %8s %7s\n", "target", "calls/s", "p50 ms", "p90 ms", "p99 ms",
+			"added p50", "added p90", "added p99", "errors", "gw µs", "redis µs", "load µs")
 		for _, tg := range targets {
 			c0 := meter.read(ctx)
 			r := drive(func() (time.Duration, time.Duration, error) { return call(tg.base, tg.auth) })
-			r.print(tg.name, meter.since(ctx, c0, r.n))
+			r.print(out, tg.name, meter.since(ctx, c0, r.n))
 		}
 	}
 	seq, _ := st.LastSeq(ctx, tok)
-	fmt.Printf("\nreceipts issued through imogate in this run: %d\n", seq)
+	fmt.Fprintf(out, "\nreceipts issued through imogate in this run: %d\n", seq)
+	if *check > 0 {
+		printHostCheck(out, *check)
+	}
 	if gw != nil {
 		return gw.stop()
 	}
@@ -492,7 +504,7 @@ type result struct {
 	added   []time.Duration
 }
 
-func (r *result) print(name string, cpu [3]string) {
+func (r *result) print(out io.Writer, name string, cpu [3]string) {
 	slices.Sort(r.lat)
 	slices.Sort(r.added)
 	q := func(s []time.Duration, p float64) string {
@@ -501,11 +513,8 @@ func (r *result) print(name string, cpu [3]string) {
 		}
 		return fmt.Sprintf("%.3f", float64(s[int(float64(len(s)-1)*p)])/1e6)
 	}
-	added := "-"
-	if len(r.added) > 0 {
-		added = q(r.added, 0.99)
-	}
-	fmt.Printf("  %-16s %8.0f %8s %8s %9s %6d %8s %8s %8s\n", name, float64(r.n)/r.elapsed.Seconds(), q(r.lat, 0.50), q(r.lat, 0.99), added, r.errs,
+	fmt.Fprintf(out, "  %-16s %8.0f %7s %7s %7s %9s %9s %9s %6d %6s %8s %7s\n", name, float64(r.n)/r.elapsed.Seconds(),
+		q(r.lat, 0.50), q(r.lat, 0.90), q(r.lat, 0.99), q(r.added, 0.50), q(r.added, 0.90), q(r.added, 0.99), r.errs,
 		cpu[0], cpu[1], cpu[2])
 }
 

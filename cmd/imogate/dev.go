@@ -87,7 +87,8 @@ func randomHex(n int) string {
 }
 
 func runDev(ctx context.Context, out io.Writer, o devOptions) error {
-	log := newLogger(o.logLevel)
+	log, flushLog := newLogger(o.logLevel, false)
+	defer flushLog()
 	credit, err := strconv.ParseInt(o.credit, 10, 64)
 	if err != nil || credit <= 0 {
 		return fmt.Errorf("--credit-wei %q must be a positive integer", o.credit)

@@ -32,7 +32,7 @@ import (
 
 // gethBin returns a geth binary: $GETH_BIN (scripts/test.sh builds it from
 // the go-ethereum module in go.mod), else one built here into the user cache.
-func gethBin(t *testing.T) string {
+func gethBin(t testing.TB) string {
 	t.Helper()
 	if b := os.Getenv("GETH_BIN"); b != "" {
 		return b
@@ -53,13 +53,14 @@ func gethBin(t *testing.T) string {
 }
 
 // startGethDev runs `geth --dev` on a free port and returns its RPC URL.
-func startGethDev(t *testing.T) string {
+func startGethDev(t testing.TB, extra ...string) string {
 	t.Helper()
 	port := freePort(t)
 	dir := t.TempDir()
 	cmd := exec.Command(gethBin(t), "--dev", "--http", "--http.addr", "127.0.0.1", "--http.port", fmt.Sprint(port),
 		"--http.api", "eth,net,web3", "--datadir", dir, "--nodiscover", "--maxpeers", "0", "--port", "0", "--authrpc.port", fmt.Sprint(freePort(t)),
 		"--verbosity", "2")
+	cmd.Args = append(cmd.Args, extra...)
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
@@ -80,7 +81,7 @@ func startGethDev(t *testing.T) string {
 }
 
 // fund sends ether from geth's unlocked dev account.
-func fund(t *testing.T, url string, to common.Address, wei *big.Int) {
+func fund(t testing.TB, url string, to common.Address, wei *big.Int) {
 	t.Helper()
 	c, err := rpc.Dial(url)
 	if err != nil {
@@ -104,6 +105,30 @@ func fund(t *testing.T, url string, to common.Address, wei *big.Int) {
 
 func keyHex(k *ecdsa.PrivateKey) string { return hex.EncodeToString(crypto.FromECDSA(k)) }
 
+// deployWithCLI runs `imogate contracts deploy` against the node at url for
+// a model named demo, signed by operator with signer registered, plus args,
+// and returns the UsageSettlement and token addresses it printed.
+func deployWithCLI(t testing.TB, url string, operator, signer *ecdsa.PrivateKey, args ...string) (settlement, token common.Address) {
+	t.Helper()
+	cmd := exec.Command(imogateBin(t), append([]string{"contracts", "deploy", "--rpc", url, "--chain-id", "1337", "--key-env", "OP_KEY",
+		"--signer", crypto.PubkeyToAddress(signer.PublicKey).Hex(), "--model", "demo"}, args...)...)
+	cmd.Env = append(os.Environ(), "OP_KEY="+keyHex(operator))
+	out, err := cmd.CombinedOutput()
+	if err != nil {
+		t.Fatalf("contracts deploy: %v\n%s", err, out)
+	}
+	field := func(prefix string) common.Address {
+		for _, l := range strings.Split(string(out), "\n") {
+			if strings.HasPrefix(l, prefix) {
+				return common.HexToAddress(strings.Fields(strings.TrimPrefix(l, prefix))[0])
+			}
+		}
+		t.Fatalf("no %q in deploy output:\n%s", prefix, out)
+		return common.Address{}
+	}
+	return field("UsageSettlement:"), field("ERC-7641 token:")
+}
+
 // TestEndToEndGethDev drives the whole system against a real node over
 // JSON-RPC: contracts deployed with `imogate contracts deploy`, `imogate
 // serve` with the batcher enabled, many paid calls, batches settled; then
@@ -120,24 +145,8 @@ func TestEndToEndGethDev(t *testing.T) {
 	fund(t, url, crypto.PubkeyToAddress(holder.PublicKey), ether)
 
 	// Deploy with the CLI.
-	deployCmd := exec.Command(imogateBin(t), "contracts", "deploy", "--rpc", url, "--chain-id", "1337", "--key-env", "OP_KEY",
-		"--signer", crypto.PubkeyToAddress(signer.PublicKey).Hex(), "--token-name", "E2E Model", "--token-symbol", "E2E",
-		"--token-holder", crypto.PubkeyToAddress(holder.PublicKey).Hex(), "--snapshot-interval", "1s", "--percent-claimable", "80", "--model", "demo")
-	deployCmd.Env = append(os.Environ(), "OP_KEY="+keyHex(operator))
-	out, err := deployCmd.CombinedOutput()
-	if err != nil {
-		t.Fatalf("contracts deploy: %v\n%s", err, out)
-	}
-	field := func(prefix string) common.Address {
-		for _, l := range strings.Split(string(out), "\n") {
-			if strings.HasPrefix(l, prefix) {
-				return common.HexToAddress(strings.Fields(strings.TrimPrefix(l, prefix))[0])
-			}
-		}
-		t.Fatalf("no %q in deploy output:\n%s", prefix, out)
-		return common.Address{}
-	}
-	settlementAddr, token := field("UsageSettlement:"), field("ERC-7641 token:")
+	settlementAddr, token := deployWithCLI(t, url, operator, signer, "--token-name", "E2E Model", "--token-symbol", "E2E",
+		"--token-holder", crypto.PubkeyToAddress(holder.PublicKey).Hex(), "--snapshot-interval", "1s", "--percent-claimable", "80")
 
 	// Serve with the batcher.
 	port := freePort(t)

@@ -35,7 +35,8 @@ func newServeCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			log := newLogger(cfg.Log.Level)
+			log, flushLog := newLogger(cfg.Log.Level, cfg.Log.Unbuffered)
+			defer flushLog()
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			rdb, err := newRedis(ctx, cfg)

@@ -43,7 +43,8 @@ active batcher per model).`,
 			if err := cfg.ValidateSettlement(); err != nil {
 				return err
 			}
-			log := newLogger(cfg.Log.Level)
+			log, flushLog := newLogger(cfg.Log.Level, cfg.Log.Unbuffered)
+			defer flushLog()
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
 			rdb, err := newRedis(ctx, cfg)

@@ -43,6 +43,9 @@ func newHotPath(rdb redis.UniversalClient) *hotPath {
 // pipeline re-sends the whole batch, so every script run here must be
 // harmless to run twice (reserve.lua and commit.lua check for their own
 // earlier run; release_hold finds nothing the second time).
+//
+// Deadlines: once a command is queued in the pipeline, its context no longer
+// cancels it; the client's read and write timeouts bound how long it waits.
 func (h *hotPath) run(ctx context.Context, sc *redis.Script, large bool, keys []string, args ...any) *redis.Cmd {
 	n := h.inflight.Add(1)
 	defer h.inflight.Add(-1)

@@ -82,3 +82,12 @@ func FuzzRewriteModel(f *testing.F) {
 		}
 	})
 }
+
+// BenchmarkRewriteModel renames the model of a typical chat completion.
+func BenchmarkRewriteModel(b *testing.B) {
+	body := []byte(`{"id":"chatcmpl-1","object":"chat.completion","created":1,"model":"up","choices":[{"index":0,"message":{"role":"assistant","content":"ok"},"finish_reason":"stop"}],"usage":{"prompt_tokens":12,"completion_tokens":1,"total_tokens":13}}`)
+	b.ReportAllocs()
+	for b.Loop() {
+		rewriteModel(body, "m")
+	}
+}

@@ -170,7 +170,15 @@ type Redis struct {
 	// for a co-located Redis: cheaper per call than TCP loopback). Default
 	// redis://127.0.0.1:6379/0.
 	URL string `yaml:"url"`
+	// AutoPipelining lets the scripts of concurrent paid calls share round
+	// trips (go-redis automatic pipelining, an experimental go-redis API)
+	// when more than two are in flight. Default true; false sends every
+	// script on its own round trip.
+	AutoPipelining *bool `yaml:"auto_pipelining"`
 }
+
+// Pipelining reports whether automatic pipelining is on (the default).
+func (r Redis) Pipelining() bool { return r.AutoPipelining == nil || *r.AutoPipelining }
 
 // Chain holds the EIP-712 domain parameters for receipts.
 type Chain struct {
@@ -230,7 +238,8 @@ type Log struct {
 	// Unbuffered writes every line to stderr at once. By default lines
 	// below warn (one per request at info) are written in batches, every
 	// 100 ms or 64 KiB, which saves a system call per request; warnings and
-	// errors are always written at once, and everything is written on exit.
+	// errors are always written at once, the rest on exit or SIGTERM/SIGINT
+	// (a SIGKILL loses up to the last 100 ms of info lines).
 	Unbuffered bool `yaml:"unbuffered"`
 }
 

@@ -808,3 +808,26 @@ models: [{name: m, token: "0x2222222222222222222222222222222222222222", backend:
 		})
 	}
 }
+
+func TestRedisAutoPipelining(t *testing.T) {
+	getenv := env(map[string]string{"TEST_SIGNER": "4c0883a69102937d6231471b5dbb6204fe5129617082792ae468d01a3f362318"})
+	for _, tc := range []struct {
+		yaml string
+		want bool
+	}{
+		{"", true},
+		{"redis: {auto_pipelining: true}\n", true},
+		{"redis: {auto_pipelining: false}\n", false},
+	} {
+		cfg, err := config.Parse([]byte(minimal+tc.yaml), getenv)
+		if err != nil {
+			t.Fatalf("%q: %v", tc.yaml, err)
+		}
+		if got := cfg.Redis.Pipelining(); got != tc.want {
+			t.Fatalf("%q: Pipelining() = %v, want %v", tc.yaml, got, tc.want)
+		}
+	}
+	if _, err := config.Parse([]byte(minimal+"redis: {auto_pipelining: maybe}\n"), getenv); err == nil {
+		t.Fatal("auto_pipelining: maybe was accepted")
+	}
+}

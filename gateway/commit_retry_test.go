@@ -4,6 +4,7 @@ import (
 	"context"
 	"io"
 	"net/http"
+	"strings"
 	"sync/atomic"
 	"testing"
 
@@ -17,7 +18,10 @@ import (
 // lostCommitReplies is a go-redis hook that lets the commit script run on
 // Redis and then loses its reply, as a connection dropped mid-reply does:
 // the gateway cannot know the call was committed.
-type lostCommitReplies struct{ left atomic.Int32 }
+type lostCommitReplies struct {
+	left atomic.Int32
+	err  error // what the lost reply looks like: io.ErrUnexpectedEOF when nil
+}
 
 func (h *lostCommitReplies) DialHook(next redis.DialHook) redis.DialHook { return next }
 func (h *lostCommitReplies) ProcessPipelineHook(next redis.ProcessPipelineHook) redis.ProcessPipelineHook {
@@ -29,8 +33,12 @@ func (h *lostCommitReplies) ProcessHook(next redis.ProcessHook) redis.ProcessHoo
 		args := cmd.Args()
 		// The commit script is the one with 10 keys: EVALSHA sha 10 key…
 		if err == nil && len(args) > 2 && args[0] == "evalsha" && args[2] == 10 && h.left.Add(-1) >= 0 {
-			cmd.SetErr(io.ErrUnexpectedEOF)
-			return io.ErrUnexpectedEOF
+			lost := h.err
+			if lost == nil {
+				lost = io.ErrUnexpectedEOF
+			}
+			cmd.SetErr(lost)
+			return lost
 		}
 		return err
 	}
@@ -38,9 +46,9 @@ func (h *lostCommitReplies) ProcessHook(next redis.ProcessHook) redis.ProcessHoo
 
 // lostReplyEnv is a gateway on a Redis client that loses the replies of the
 // first n commits.
-func lostReplyEnv(t *testing.T, n int32) (*env, *lostCommitReplies) {
+func lostReplyEnv(t *testing.T, n int32, lost error) (*env, *lostCommitReplies) {
 	t.Helper()
-	hook := &lostCommitReplies{}
+	hook := &lostCommitReplies{err: lost}
 	hook.left.Store(n)
 	rdb := testredis.Client(t)
 	rdb.AddHook(hook)
@@ -54,7 +62,7 @@ func lostReplyEnv(t *testing.T, n int32) (*env, *lostCommitReplies) {
 // two commits: the gateway commits again, gets the receipt of the commit
 // that did run, and the call is charged exactly once.
 func TestCommitWithLostRepliesChargesOnce(t *testing.T) {
-	e, hook := lostReplyEnv(t, 2)
+	e, hook := lostReplyEnv(t, 2, nil)
 	acct, secret := e.key(1_000_000, redisstore.Key{})
 	resp, body := e.do("POST", "/v1/chat/completions", secret, chatBody("demo", "hello", nil), nil)
 	if resp.StatusCode != http.StatusOK {
@@ -80,7 +88,7 @@ func TestCommitWithLostRepliesChargesOnce(t *testing.T) {
 // with the receipt id, and the receipt the first commit wrote can be
 // fetched by that id.
 func TestCommitWithEveryReplyLostSaysSo(t *testing.T) {
-	e, _ := lostReplyEnv(t, 1<<20)
+	e, _ := lostReplyEnv(t, 1<<20, nil)
 	acct, secret := e.key(1_000_000, redisstore.Key{})
 	resp, body := e.do("POST", "/v1/chat/completions", secret, chatBody("demo", "hello", nil), nil)
 	if resp.StatusCode != http.StatusServiceUnavailable {
@@ -100,4 +108,45 @@ func TestCommitWithEveryReplyLostSaysSo(t *testing.T) {
 	if e.lastSeq() != 1 || e.balance(acct) >= 1_000_000 {
 		t.Fatalf("seq %d, balance %d: the first commit ran once and charged", e.lastSeq(), e.balance(acct))
 	}
+}
+
+// TestCommitDeadlineIsAnUnknownOutcome makes the commit's reply miss its
+// deadline after the script ran: that outcome is unknown too, so the
+// gateway commits again (and gets the receipt), and when every attempt
+// misses it, answers charge_unconfirmed, never "not charged".
+func TestCommitDeadlineIsAnUnknownOutcome(t *testing.T) {
+	t.Run("once", func(t *testing.T) {
+		e, _ := lostReplyEnv(t, 1, context.DeadlineExceeded)
+		acct, secret := e.key(1_000_000, redisstore.Key{})
+		resp, body := e.do("POST", "/v1/chat/completions", secret, chatBody("demo", "hello", nil), nil)
+		if resp.StatusCode != http.StatusOK {
+			t.Fatalf("status %d: %s", resp.StatusCode, body)
+		}
+		rc := e.receiptOf(resp)
+		if got, want := e.balance(acct), 1_000_000-rc.Fee.Int64(); got != want || e.lastSeq() != 1 {
+			t.Fatalf("balance %d (want %d), seq %d (want 1)", got, want, e.lastSeq())
+		}
+	})
+	t.Run("always", func(t *testing.T) {
+		e, _ := lostReplyEnv(t, 1<<20, context.DeadlineExceeded)
+		_, secret := e.key(1_000_000, redisstore.Key{})
+		resp, body := e.do("POST", "/v1/chat/completions", secret, chatBody("demo", "hello", nil), nil)
+		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get(gateway.HeaderReceiptID) == "" {
+			t.Fatalf("status %d, receipt id %q: %s", resp.StatusCode, resp.Header.Get(gateway.HeaderReceiptID), body)
+		}
+		if code := decodeError(t, body).Error.Code; code == nil || *code != "charge_unconfirmed" {
+			t.Fatalf("code %v, want charge_unconfirmed: %s", code, body)
+		}
+	})
+	t.Run("stream", func(t *testing.T) {
+		e, _ := lostReplyEnv(t, 1<<20, context.DeadlineExceeded)
+		_, secret := e.key(1_000_000, redisstore.Key{})
+		resp, body := e.do("POST", "/v1/chat/completions", secret, chatBody("demo", "hello", map[string]any{"stream": true}), nil)
+		if resp.Header.Get(gateway.HeaderReceiptID) == "" {
+			t.Fatal("stream without Imogate-Receipt-Id")
+		}
+		if !strings.Contains(string(body), "charge_unconfirmed") || strings.Contains(string(body), "not charged") {
+			t.Fatalf("stream's last events do not say the charge is unconfirmed:\n%s", body)
+		}
+	})
 }

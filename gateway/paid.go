@@ -329,18 +329,28 @@ func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *m
 		Hour:     now.Unix() / 3600,
 		Response: replay,
 	}
-	// A commit that failed on the way to or from Redis may have run: its
-	// outcome is unknown. Committing again is safe (a committed hold answers
-	// with its receipt), so try again before giving up on a call that
+	// A commit that failed on the way to or from Redis (an error, a lost
+	// reply, a deadline) may have run: its outcome is unknown. Committing
+	// again is safe (a committed hold answers with its receipt), so try again,
+	// each attempt with its own share of the time, before giving up on a call
 	// the upstream has already answered.
-	r, err := s.store.Commit(ctx, req)
-	for attempt := 1; err != nil && commitRetryable(err) && attempt < commitAttempts; attempt++ {
-		s.log.Warn("commit failed; trying again", "receipt_id", h.res.ReceiptID.Hex(), "attempt", attempt, "err", err)
+	var r metering.Receipt
+	var err error
+	for attempt := 1; ; attempt++ {
+		actx, acancel := context.WithTimeout(ctx, commitAttemptTimeout)
+		r, err = s.store.Commit(actx, req)
+		acancel()
+		if err == nil || !outcomeUnknown(err) {
+			break
+		}
+		if attempt == commitAttempts || ctx.Err() != nil {
+			return metering.SignedReceipt{}, fmt.Errorf("%w: %w", errChargeUnconfirmed, err)
+		}
+		s.log.Warn("commit failed, outcome unknown; trying again", "receipt_id", h.res.ReceiptID.Hex(), "attempt", attempt, "err", err)
 		select {
 		case <-ctx.Done():
 		case <-time.After(time.Duration(attempt) * 50 * time.Millisecond):
 		}
-		r, err = s.store.Commit(ctx, req)
 	}
 	if err != nil {
 		return metering.SignedReceipt{}, err
@@ -363,15 +373,22 @@ func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *m
 	return metering.SignedReceipt{Receipt: r, Signature: sig, Signer: s.signer.Address(), Domain: s.signer.Domain()}, nil
 }
 
-// commitAttempts is how many times a commit is tried before the call fails
-// (its hold then goes back to the balance when it expires).
-const commitAttempts = 3
+// commitAttempts is how many times a commit is tried, each within
+// commitAttemptTimeout, before the call's charge is reported unconfirmed.
+const (
+	commitAttempts       = 3
+	commitAttemptTimeout = 3 * time.Second
+)
 
-// commitRetryable tells a commit error whose outcome is unknown (Redis
-// unreachable, a connection lost mid-reply) from a definite refusal.
-func commitRetryable(err error) bool {
-	return !errors.Is(err, metering.ErrNoReservation) && !errors.Is(err, metering.ErrAmountRange) &&
-		!errors.Is(err, context.Canceled) && !errors.Is(err, context.DeadlineExceeded)
+// errChargeUnconfirmed wraps the last error of a commit whose every attempt
+// ended with an unknown outcome: the call may or may not have been charged.
+var errChargeUnconfirmed = errors.New("charge unconfirmed")
+
+// outcomeUnknown tells a commit error after which the commit may have run
+// (Redis unreachable, a connection lost mid-reply, a deadline) from a
+// definite refusal, after which nothing was charged.
+func outcomeUnknown(err error) bool {
+	return !errors.Is(err, metering.ErrNoReservation) && !errors.Is(err, metering.ErrAmountRange)
 }
 
 // unconfirmedCharge answers a call whose commit failed every attempt with
@@ -408,7 +425,7 @@ func (s *Server) complete(c *fiber.Ctx, h *heldCall) error {
 			// call is not charged, so its answer is not delivered either.
 			return apiErr(http.StatusGatewayTimeout, "api_error", "reservation_expired", "the call outlived its credit hold; you were not charged")
 		}
-		if commitRetryable(err) {
+		if errors.Is(err, errChargeUnconfirmed) {
 			c.Set(HeaderReceiptID, h.res.ReceiptID.Hex())
 			return unconfirmedCharge(h.res.ReceiptID)
 		}
@@ -416,7 +433,12 @@ func (s *Server) complete(c *fiber.Ctx, h *heldCall) error {
 	}
 	hv, err := rc.HeaderValue()
 	if err != nil {
-		return err
+		// Charged and committed, but the receipt could not be encoded: say
+		// so, with the id to fetch it by.
+		s.log.Error("receipt of a committed call could not be encoded", "receipt_id", rc.ID.Hex(), "err", err)
+		c.Set(HeaderReceiptID, rc.ID.Hex())
+		return apiErr(http.StatusInternalServerError, "api_error", "receipt_unavailable",
+			"the call was charged but its receipt could not be sent; fetch it at GET /v1/receipts/%s", rc.ID.Hex())
 	}
 	if h.res.IdempotencyKey != "" {
 		s.storeReplayReceipt(h, rc)

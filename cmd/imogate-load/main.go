@@ -76,6 +76,7 @@ func run(args []string, out io.Writer) error {
 	phases := fs.String("phases", "full,rate", "phases to run, comma-separated: full (closed loop), rate (fixed rate)")
 	mode := fs.String("gateway", "process", "process: run `imogate serve` (see -imogate); inprocess: run the gateway in this process")
 	bin := fs.String("imogate", "bin/imogate", "the imogate binary for -gateway process (go build -o bin/imogate ./cmd/imogate)")
+	pipelining := fs.Bool("pipelining", true, "the gateway's redis.auto_pipelining (false: one Redis round trip per script)")
 	gwLog := fs.String("gateway-log", "", "keep the gateway process's JSON log in this file (default: a temporary file, removed)")
 	check := fs.Duration("hostcheck", 5*time.Second, "measure how steady the CPUs are for this long before and after the run (0: skip)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of this process to this file (with -gateway inprocess it covers the gateway)")
@@ -141,7 +142,7 @@ func run(args []string, out io.Writer) error {
 	var gwURL string
 	switch *mode {
 	case "process":
-		gw, err = startGatewayProcess(*bin, *redisURL, upURL, tok, key, *gwLog)
+		gw, err = startGatewayProcess(*bin, *redisURL, *pipelining, upURL, tok, key, *gwLog)
 		if err != nil {
 			return err
 		}
@@ -251,7 +252,7 @@ type gatewayProc struct {
 
 // startGatewayProcess writes a config with one model in front of the
 // upstream, starts `imogate serve` with it and waits until /readyz answers.
-func startGatewayProcess(bin, redisURL, upURL string, tok common.Address, key *ecdsa.PrivateKey, logPath string) (*gatewayProc, error) {
+func startGatewayProcess(bin, redisURL string, pipelining bool, upURL string, tok common.Address, key *ecdsa.PrivateKey, logPath string) (*gatewayProc, error) {
 	if _, err := os.Stat(bin); err != nil {
 		return nil, fmt.Errorf("-imogate %s: %w (build it with: go build -o bin/imogate ./cmd/imogate)", bin, err)
 	}
@@ -265,9 +266,15 @@ func startGatewayProcess(bin, redisURL, upURL string, tok common.Address, key *e
 	if err != nil {
 		return nil, err
 	}
+	// auto_pipelining is written only to turn it off, so that binaries older
+	// than the setting (the "before" of BENCHMARKS.md) accept the config.
+	redisExtra := ""
+	if !pipelining {
+		redisExtra = "\n  auto_pipelining: false"
+	}
 	cfg := fmt.Sprintf(`listen: %q
 redis:
-  url: %q
+  url: %q%s
 chain:
   chain_id: 1337
   settlement_contract: "0x0100000000000000000000000000000000000000"
@@ -288,7 +295,7 @@ models:
       per_1k_prompt_wei: "%d"
       per_1k_completion_wei: "%d"
     max_tokens: 16
-`, addr, redisURL, tok.Hex(), upURL, price.PerRequest, price.Per1KPrompt, price.Per1KCompletion)
+`, addr, redisURL, redisExtra, tok.Hex(), upURL, price.PerRequest, price.Per1KPrompt, price.Per1KCompletion)
 	cfgPath := filepath.Join(dir, "imogate.yaml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		os.RemoveAll(dir)
@@ -307,6 +314,7 @@ models:
 	cmd := exec.Command(bin, "serve", "--config", cfgPath)
 	cmd.Env = append(os.Environ(), "IMOGATE_SIGNER_KEY="+hex.EncodeToString(crypto.FromECDSA(key)))
 	cmd.Stdout, cmd.Stderr = logFile, logFile
+	dieWithParent(cmd)
 	if err := cmd.Start(); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("start %s serve: %w", bin, err)

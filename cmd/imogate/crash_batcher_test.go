@@ -290,6 +290,7 @@ type settleProc struct {
 func (c *crashCase) startSettle(pauseAt string) *settleProc {
 	c.t.Helper()
 	cmd := exec.Command(imogateBin(c.t), "settle", "-c", c.p.cfg)
+	dieWithTest(cmd)
 	cmd.Env = slices.Clone(c.p.env)
 	if pauseAt != "" {
 		cmd.Env = append(cmd.Env, "IMOGATE_TEST_PAUSE_AT="+pauseAt)

@@ -61,6 +61,7 @@ func startGethDev(t testing.TB, extra ...string) string {
 		"--http.api", "eth,net,web3", "--datadir", dir, "--nodiscover", "--maxpeers", "0", "--port", "0", "--authrpc.port", fmt.Sprint(freePort(t)),
 		"--verbosity", "2")
 	cmd.Args = append(cmd.Args, extra...)
+	dieWithTest(cmd)
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {

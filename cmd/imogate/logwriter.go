@@ -15,15 +15,18 @@ import (
 // line is a measurable share of a paid call's CPU under load (see
 // BENCHMARKS.md); batched, thousands of lines cost a few writes a second.
 // Warnings and errors are flushed at once (see newLogger), so only info and
-// debug lines can wait, at most flushInterval. It is safe for concurrent use.
+// debug lines can wait, at most flushInterval; those are lost if the process
+// dies without exiting (SIGKILL, an uncaught signal). It is safe for
+// concurrent use.
 type logWriter struct {
-	mu   sync.Mutex
-	w    io.Writer
-	buf  []byte
-	err  error // the first write error, reported by Flush and Close
-	stop chan struct{}
-	done chan struct{}
-	once sync.Once
+	mu     sync.Mutex
+	w      io.Writer
+	buf    []byte
+	closed bool  // after Close, lines are written at once
+	err    error // the first write error, reported by Flush and Close
+	stop   chan struct{}
+	done   chan struct{}
+	once   sync.Once
 }
 
 // Log buffering: how long a line may wait, and how much may wait.
@@ -58,7 +61,7 @@ func (l *logWriter) Write(p []byte) (int, error) {
 	l.mu.Lock()
 	defer l.mu.Unlock()
 	l.buf = append(l.buf, p...)
-	if len(l.buf) >= logBufferLimit {
+	if l.closed || len(l.buf) >= logBufferLimit {
 		l.flushLocked()
 	}
 	return len(p), nil
@@ -82,11 +85,16 @@ func (l *logWriter) flushLocked() {
 	l.buf = l.buf[:0]
 }
 
-// Close stops the periodic flush and writes what is queued.
+// Close stops the periodic flush and writes what is queued; lines written
+// after it (by goroutines still winding down) go out at once.
 func (l *logWriter) Close() error {
 	l.once.Do(func() { close(l.stop) })
 	<-l.done
-	return l.Flush()
+	l.mu.Lock()
+	defer l.mu.Unlock()
+	l.closed = true
+	l.flushLocked()
+	return l.err
 }
 
 // flushingHandler flushes the log writer after every record at or above

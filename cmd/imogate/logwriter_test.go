@@ -51,6 +51,11 @@ func TestLogWriterBatchesAndFlushes(t *testing.T) {
 	if len(lines) != 102 || !strings.Contains(lines[101], `"last"`) {
 		t.Fatalf("after Close: %d lines, last %q", len(lines), lines[len(lines)-1])
 	}
+	log.Info("after close")
+	if !strings.Contains(out.String(), "after close") {
+		t.Fatal("a line logged after Close was held back")
+	}
+	lines = strings.Split(strings.TrimSpace(out.String()), "\n")
 	for i, l := range lines {
 		if !json.Valid([]byte(l)) {
 			t.Fatalf("line %d is not JSON: %q", i, l)

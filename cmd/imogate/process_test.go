@@ -113,6 +113,7 @@ func (p *proc) start() {
 	p.t.Helper()
 	p.stderr = new(lockedBuffer)
 	p.cmd = exec.Command(imogateBin(p.t), "serve", "-c", p.cfg)
+	dieWithTest(p.cmd)
 	p.cmd.Env = p.env
 	p.cmd.Stderr = p.stderr
 	if err := p.cmd.Start(); err != nil {

@@ -17,6 +17,7 @@ import (
 	"github.com/imogate/imogate/inference/demo"
 	"github.com/imogate/imogate/inference/openai"
 	"github.com/imogate/imogate/metering"
+	"github.com/imogate/imogate/metering/redisstore"
 )
 
 func newRootCmd() *cobra.Command {
@@ -50,6 +51,14 @@ func newRedis(ctx context.Context, cfg *config.Config) (redis.UniversalClient, e
 		return nil, fmt.Errorf("redis at %s is not reachable: %w (start one with: redis-server --daemonize yes)", config.RedactURL(cfg.Redis.URL), err)
 	}
 	return rdb, nil
+}
+
+// newStore is the metering store on rdb as the config asks.
+func newStore(cfg *config.Config, rdb redis.UniversalClient) *redisstore.Store {
+	if !cfg.Redis.Pipelining() {
+		return redisstore.New(rdb, nil, redisstore.WithoutAutoPipelining())
+	}
+	return redisstore.New(rdb, nil)
 }
 
 // buildModels turns configured models into gateway models with backends.

@@ -20,7 +20,6 @@ import (
 
 	"github.com/imogate/imogate/config"
 	"github.com/imogate/imogate/gateway"
-	"github.com/imogate/imogate/metering/redisstore"
 	"github.com/imogate/imogate/settlement/archive"
 	"github.com/imogate/imogate/settlement/batcher"
 )
@@ -106,7 +105,7 @@ func runGateway(ctx context.Context, cfg *config.Config, log *slog.Logger, rdb r
 		operator = crypto.PubkeyToAddress(k.PublicKey)
 	}
 	srv, err := gateway.New(gateway.Config{
-		Models: models, Store: redisstore.New(rdb, nil), Signer: signer, Logger: log,
+		Models: models, Store: newStore(cfg, rdb), Signer: signer, Logger: log,
 		Registry: reg, Archive: arch, Operator: operator, PublicAudit: cfg.Audit.Public, JWTKeys: cfg.JWT.Keys, AdminToken: cfg.Admin.Token.Value().Reveal(),
 		MaxBodyBytes: cfg.Limits.MaxBodyBytes, ReservationTTL: cfg.Limits.ReservationGrace,
 		IdempotencyTTL: cfg.Limits.IdempotencyTTL,

@@ -81,6 +81,8 @@ settlement:
 		var mu sync.Mutex
 		stop := make(chan struct{})
 		watched := make(chan struct{})
+		stopWatching := sync.OnceFunc(func() { close(stop); <-watched })
+		defer stopWatching()
 		go func() {
 			defer close(watched)
 			for next := uint64(0); ; {
@@ -165,8 +167,7 @@ settlement:
 			}
 			b.Logf("batch %d: %d receipts, settled %s after its first", id, tree.Len(), lat[len(lat)-tree.Len()].Round(100*time.Millisecond))
 		}
-		close(stop)
-		<-watched
+		stopWatching()
 		slices.Sort(lat)
 		q := func(p float64) time.Duration { return lat[int(float64(len(lat)-1)*p)] }
 		var sum time.Duration

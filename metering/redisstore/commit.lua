@@ -28,16 +28,30 @@ if not resv then
 end
 local sep1 = string.find(resv, '|', 1, true)
 local sep2 = string.find(resv, '|', sep1 + 1, true)
--- The refund was computed from the hold the caller believes it has; refuse if
--- the record says otherwise (string comparison: no Lua arithmetic on wei).
-if string.sub(resv, sep1 + 1, sep2 - 1) ~= ARGV[20] then
+-- The refund was computed from the hold the caller believes it has, for the
+-- account it believes holds it; refuse if the record says otherwise (string
+-- comparison: no Lua arithmetic on wei).
+if string.sub(resv, sep1 + 1, sep2 - 1) ~= ARGV[20] or string.sub(resv, 1, sep1 - 1) ~= ARGV[10] then
   return {'HOLD_MISMATCH'}
 end
 -- Defence in depth for the caller's arithmetic, without Lua numbers: the
--- refund must be a canonical non-negative decimal no greater than the hold
--- (for decimals of equal length, string order is numeric order).
+-- refund must be a canonical decimal (no sign, no leading zero) no greater
+-- than the hold. Decimals of equal length compare digit by digit; Lua's own
+-- string order follows the locale, so bytes are compared here.
+local function not_above(a, b)
+  if #a ~= #b then
+    return #a < #b
+  end
+  for i = 1, #a do
+    local x, y = string.byte(a, i), string.byte(b, i)
+    if x ~= y then
+      return x < y
+    end
+  end
+  return true
+end
 local hold, refund = ARGV[20], ARGV[21]
-if string.find(refund, '^%d+$') == nil or #refund > #hold or (#refund == #hold and refund > hold) then
+if (refund ~= '0' and string.find(refund, '^[1-9]%d*$') == nil) or not not_above(refund, hold) then
   return {'BAD_REFUND'}
 end
 -- One exact integer operation returns the unused part of the hold; the

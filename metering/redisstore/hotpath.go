@@ -26,8 +26,11 @@ type hotPath struct {
 // new one to join a pipeline.
 const pipelineFrom = 2
 
-func newHotPath(rdb redis.UniversalClient) *hotPath {
+func newHotPath(rdb redis.UniversalClient, pipelining bool) *hotPath {
 	h := &hotPath{direct: rdb}
+	if !pipelining {
+		return h
+	}
 	if ap, err := rdb.AutoPipeline(); err == nil {
 		h.piped = ap
 	}
@@ -40,9 +43,11 @@ func newHotPath(rdb redis.UniversalClient) *hotPath {
 // the pipeline's connection.
 //
 // Retries: a client that loses its connection re-sends what it sent, and a
-// pipeline re-sends the whole batch, so every script run here must be
-// harmless to run twice (reserve.lua and commit.lua check for their own
-// earlier run; release_hold finds nothing the second time).
+// pipeline re-sends the whole batch, so the scripts run here must be
+// harmless to run twice: reserve.lua and commit.lua check for their own
+// earlier run, release_hold finds nothing the second time. ratelimit.lua
+// is the exception: run twice, it counts the request twice, which can only
+// make a limit bite early, never let a call through unpaid.
 //
 // Deadlines: once a command is queued in the pipeline, its context no longer
 // cancels it; the client's read and write timeouts bound how long it waits.

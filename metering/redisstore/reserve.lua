@@ -13,9 +13,18 @@
 -- The script may run twice for one call: a client that loses the connection
 -- after sending it cannot know whether it ran, and sends it again (go-redis
 -- retries, and replays a whole automatic pipeline). A hold already recorded
--- under this receipt id is that call's own: report it, take nothing more.
-if redis.call('HEXISTS', KEYS[2], ARGV[1]) == 1 then
-  return {'OK'}
+-- under this receipt id for the same account, amount and idempotency key is
+-- that call's own: report it, take nothing more. Anything else under the
+-- id is another call's: refuse. (A replay that arrives after its call was
+-- released holds the credit again until the sweeper returns it; with
+-- go-redis completing a pipeline's commands together, that needs a retry
+-- longer than the call itself.)
+local held = redis.call('HGET', KEYS[2], ARGV[1])
+if held then
+  if held == ARGV[4] .. '|' .. ARGV[2] .. '|' .. ARGV[5] then
+    return {'OK'}
+  end
+  return {'ID_USED'}
 end
 -- A receipt id is never reused: one already committed cannot be held again.
 if redis.call('HEXISTS', KEYS[5], ARGV[1]) == 1 then

@@ -27,7 +27,7 @@ func TestCommitScriptRefusesBadRefund(t *testing.T) {
 	}
 	k := keysOf(tok)
 	keys := []string{k.balance("a"), k.resv(), k.resvExp(), k.seq(), k.log(), k.rid(), k.hour(1), k.acctHour("a", 1), k.totals(), k.placeholder()}
-	for _, refund := range []string{"-1", "301", "1000", "3a", "", "300.5", "9999"} {
+	for _, refund := range []string{"-1", "301", "1000", "3a", "", "300.5", "9999", "030", "00", "399", "+1"} {
 		res, err := commitScript.Run(ctx, rdb, keys, rid.Hex(), "0", 1, 1, 1, "0x00", "0x00", "0x00", "0x00", "a", "m", "", 0, "", "", "", 0, "", "0x00",
 			300, refund).StringSlice()
 		if err != nil {
@@ -45,5 +45,21 @@ func TestCommitScriptRefusesBadRefund(t *testing.T) {
 	}
 	if n, _ := st.OpenReservations(ctx, tok); n != 1 {
 		t.Fatalf("%d open reservations, want the hold kept", n)
+	}
+	// The accepted edges: a refund of the whole hold, and of nothing.
+	for _, refund := range []string{"300", "0"} {
+		rid := common.Hash{0xbd, 2, byte(len(refund))}
+		if _, _, err := st.Reserve(ctx, metering.ReserveRequest{Token: tok, Account: "a", ReceiptID: rid, Amount: 300, TTL: time.Minute}); err != nil {
+			t.Fatal(err)
+		}
+		fee := map[string]string{"300": "0", "0": "300"}[refund]
+		res, err := commitScript.Run(ctx, rdb, keys, rid.Hex(), fee, 1, 1, 1, "0x00", "0x00", "0x00", "0x00", "a", "m", "", 0, "", "", "", 0, "", "0x00",
+			300, refund).Slice()
+		if err != nil || res[0] != "OK" {
+			t.Fatalf("refund %q of a 300 hold: %v %v", refund, res, err)
+		}
+	}
+	if bal, _ := st.Balance(ctx, tok, "a"); bal != 700-300 {
+		t.Fatalf("balance %d, want 400 (holds of 300 kept, fee 0 and fee 300 charged)", bal)
 	}
 }

@@ -58,12 +58,25 @@ type Store struct {
 
 var _ metering.Meter = (*Store)(nil)
 
+// Option configures a Store.
+type Option func(*storeOptions)
+
+type storeOptions struct{ noPipelining bool }
+
+// WithoutAutoPipelining sends every paid-call script on its own round trip,
+// never through go-redis's automatic pipelining (see hotPath).
+func WithoutAutoPipelining() Option { return func(o *storeOptions) { o.noPipelining = true } }
+
 // New returns a store on rdb. now is the clock (time.Now when nil).
-func New(rdb redis.UniversalClient, now func() time.Time) *Store {
+func New(rdb redis.UniversalClient, now func() time.Time, opts ...Option) *Store {
 	if now == nil {
 		now = time.Now
 	}
-	return &Store{rdb: rdb, hot: newHotPath(rdb), now: now}
+	var o storeOptions
+	for _, opt := range opts {
+		opt(&o)
+	}
+	return &Store{rdb: rdb, hot: newHotPath(rdb, !o.noPipelining), now: now}
 }
 
 // Client returns the underlying Redis client.
@@ -205,7 +218,7 @@ func (s *Store) Commit(ctx context.Context, req metering.CommitRequest) (meterin
 	case "BAD_REFUND":
 		return metering.Receipt{}, fmt.Errorf("commit: %w: refund of %d wei from a hold of %d", metering.ErrAmountRange, rv.Amount-r.Fee.Int64(), rv.Amount)
 	case "HOLD_MISMATCH":
-		return metering.Receipt{}, fmt.Errorf("commit: %w: the reservation holds another amount than %d wei", metering.ErrAmountRange, rv.Amount)
+		return metering.Receipt{}, fmt.Errorf("commit: %w: the reservation's record is not a hold of %d wei for account %s", metering.ErrAmountRange, rv.Amount, rv.Account)
 	}
 	return metering.Receipt{}, fmt.Errorf("commit: unexpected script reply %v", res)
 }

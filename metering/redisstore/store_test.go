@@ -678,8 +678,91 @@ func TestReserveRefusesCommittedID(t *testing.T) {
 	if !errors.Is(err, metering.ErrDuplicateReceiptID) {
 		t.Fatalf("reserve of a committed id: %v, want ErrDuplicateReceiptID", err)
 	}
+	// An id held by one call cannot be held by another (other account or amount).
+	if _, err := f.st.Credit(ctx, f.token, "b", 1000); err != nil {
+		t.Fatal(err)
+	}
+	held, err := f.reserve(t, "a", 200)
+	if err != nil {
+		t.Fatal(err)
+	}
+	for _, other := range []metering.ReserveRequest{
+		{Token: f.token, Account: "b", ReceiptID: held.ReceiptID, Amount: 200, TTL: time.Minute},
+		{Token: f.token, Account: "a", ReceiptID: held.ReceiptID, Amount: 201, TTL: time.Minute},
+	} {
+		if _, _, err := f.st.Reserve(ctx, other); !errors.Is(err, metering.ErrDuplicateReceiptID) {
+			t.Fatalf("reserve of an id another call holds (%s, %d): %v, want ErrDuplicateReceiptID", other.Account, other.Amount, err)
+		}
+	}
+	if got, gotB := f.balance(t, "a"), f.balance(t, "b"); got != 700 || gotB != 1000 {
+		t.Fatalf("balances a=%d b=%d, want 700 and 1000", got, gotB)
+	}
+	if err := f.st.Release(ctx, held); err != nil {
+		t.Fatal(err)
+	}
 	if got := f.balance(t, "a"); got != 900 {
 		t.Fatalf("balance %d, want 900", got)
 	}
 	checkLog(t, f, 1, big.NewInt(100))
+}
+
+// TestCommitRefusesAnotherAccount checks that a commit naming another
+// account than the reservation's is refused and changes nothing.
+func TestCommitRefusesAnotherAccount(t *testing.T) {
+	f := newFixture(t)
+	ctx := t.Context()
+	for _, a := range []string{"a", "b"} {
+		if _, err := f.st.Credit(ctx, f.token, a, 1000); err != nil {
+			t.Fatal(err)
+		}
+	}
+	r, err := f.reserve(t, "a", 300)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wrong := *r
+	wrong.Account = "b"
+	if _, err := f.commit(t, &wrong, 100); !errors.Is(err, metering.ErrAmountRange) {
+		t.Fatalf("commit for another account: %v, want a refusal", err)
+	}
+	if a, b := f.balance(t, "a"), f.balance(t, "b"); a != 700 || b != 1000 {
+		t.Fatalf("balances a=%d b=%d after a refused commit, want 700 and 1000", a, b)
+	}
+}
+
+// TestWithoutAutoPipeliningSendsDirect runs concurrent calls on a store built
+// WithoutAutoPipelining: none is pipelined, and the ledger is still exact.
+func TestWithoutAutoPipeliningSendsDirect(t *testing.T) {
+	clk := newClock()
+	rdb := testredis.Client(t)
+	f := &fixture{st: redisstore.New(rdb, clk.now, redisstore.WithoutAutoPipelining()), rdb: rdb, clk: clk, token: randomToken(t)}
+	const calls, fee = 200, 1000
+	if _, err := f.st.Credit(t.Context(), f.token, "a", calls*fee); err != nil {
+		t.Fatal(err)
+	}
+	var wg sync.WaitGroup
+	errs := make(chan error, calls)
+	for range calls {
+		wg.Go(func() {
+			r, err := f.reserve(t, "a", fee)
+			if err == nil {
+				_, err = f.commit(t, r, fee)
+			}
+			if err != nil {
+				errs <- err
+			}
+		})
+	}
+	wg.Wait()
+	close(errs)
+	for err := range errs {
+		t.Fatal(err)
+	}
+	if n := f.st.PipelinedCalls(); n != 0 {
+		t.Fatalf("%d scripts pipelined with automatic pipelining off", n)
+	}
+	if got := f.balance(t, "a"); got != 0 {
+		t.Fatalf("balance %d, want 0", got)
+	}
+	checkLog(t, f, calls, big.NewInt(calls*fee))
 }

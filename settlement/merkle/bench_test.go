@@ -5,6 +5,8 @@ import (
 	"io"
 	"math/rand/v2"
 	"testing"
+
+	"github.com/ethereum/go-ethereum/common"
 )
 
 // BenchmarkRoot1M measures the root of 1,000,000 receipts, leaf hashing
@@ -88,5 +90,28 @@ func BenchmarkVerify(b *testing.B) {
 		if !Verify(root, leaves[12345], proof) {
 			b.Fatal("proof does not verify")
 		}
+	}
+}
+
+// BenchmarkPermutation compares the Keccak-f[1600] permutations behind each
+// width, side by side: go-ethereum's one at a time (a sorted-pair hash, one
+// permutation), circl's four and keccakx8's eight at once. ns/perm is the
+// cost of one permutation.
+func BenchmarkPermutation(b *testing.B) {
+	for _, ways := range supportedWays() {
+		b.Run(fmt.Sprintf("ways=%d", ways), func(b *testing.B) {
+			var perm func()
+			if ways == 1 {
+				h := newHasher()
+				var x, y common.Hash
+				perm = func() { x = h.pair(&x, &y) }
+			} else {
+				perm = newMultiHasher(ways).permute
+			}
+			for b.Loop() {
+				perm()
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N)/float64(ways), "ns/perm")
+		})
 	}
 }

@@ -51,6 +51,14 @@ unformatted=$(gofmt -l $(git ls-files '*.go' 2>/dev/null || find . -name '*.go' 
 if [ -n "$unformatted" ]; then echo "gofmt needed on:"; echo "$unformatted"; exit 1; fi
 go vet ./...
 
+# --- Every platform builds ----------------------------------------------------
+# The binaries (and the tests' code) must compile on macOS and Windows too.
+log "cross-compile cmd/... and vet for linux/arm64, darwin/arm64, darwin/amd64, windows/amd64"
+for target in linux/arm64 darwin/arm64 darwin/amd64 windows/amd64; do
+  GOOS=${target%/*} GOARCH=${target#*/} go build -o /dev/null ./cmd/...
+  GOOS=${target%/*} GOARCH=${target#*/} go vet ./...
+done
+
 # --- Go tests ----------------------------------------------------------------
 # Where the CPU has AVX-512, its 8-way Keccak (settlement/merkle/internal/
 # keccakx8) must run and be tested, not skipped.

@@ -49,6 +49,7 @@ import (
 
 	"github.com/imogate/imogate/gateway"
 	"github.com/imogate/imogate/inference/openai"
+	"github.com/imogate/imogate/internal/childproc"
 	"github.com/imogate/imogate/metering"
 	"github.com/imogate/imogate/metering/redisstore"
 )
@@ -314,7 +315,7 @@ models:
 	cmd := exec.Command(bin, "serve", "--config", cfgPath)
 	cmd.Env = append(os.Environ(), "IMOGATE_SIGNER_KEY="+hex.EncodeToString(crypto.FromECDSA(key)))
 	cmd.Stdout, cmd.Stderr = logFile, logFile
-	dieWithParent(cmd)
+	childproc.DieWithParent(cmd, syscall.SIGKILL)
 	if err := cmd.Start(); err != nil {
 		os.RemoveAll(dir)
 		return nil, fmt.Errorf("start %s serve: %w", bin, err)
@@ -465,10 +466,7 @@ func (m *cpuMeter) read(ctx context.Context) cpuSample {
 			s.redis = sum
 		}
 	}
-	var ru syscall.Rusage
-	if syscall.Getrusage(syscall.RUSAGE_SELF, &ru) == nil {
-		s.self = time.Duration(syscall.TimevalToNsec(ru.Utime) + syscall.TimevalToNsec(ru.Stime)).Seconds()
-	}
+	s.self = selfCPU()
 	return s
 }
 

@@ -28,6 +28,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/imogate/imogate/internal/childproc"
 	"github.com/imogate/imogate/internal/testredis"
 	"github.com/imogate/imogate/metering"
 	"github.com/imogate/imogate/metering/redisstore"
@@ -290,7 +291,7 @@ type settleProc struct {
 func (c *crashCase) startSettle(pauseAt string) *settleProc {
 	c.t.Helper()
 	cmd := exec.Command(imogateBin(c.t), "settle", "-c", c.p.cfg)
-	dieWithTest(cmd)
+	childproc.DieWithParent(cmd, syscall.SIGKILL)
 	cmd.Env = slices.Clone(c.p.env)
 	if pauseAt != "" {
 		cmd.Env = append(cmd.Env, "IMOGATE_TEST_PAUSE_AT="+pauseAt)

@@ -9,9 +9,7 @@ import (
 	"io"
 	"log/slog"
 	"math/big"
-	"net"
 	"os"
-	"os/exec"
 	"os/signal"
 	"path/filepath"
 	"strconv"
@@ -23,11 +21,11 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/prometheus/client_golang/prometheus"
-	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
 	"github.com/imogate/imogate/config"
 	"github.com/imogate/imogate/gateway"
+	"github.com/imogate/imogate/internal/redisproc"
 	"github.com/imogate/imogate/metering/redisstore"
 	"github.com/imogate/imogate/settlement/batcher"
 	"github.com/imogate/imogate/settlement/contracts/deploy"
@@ -93,6 +91,11 @@ func runDev(ctx context.Context, out io.Writer, o devOptions) error {
 	if err != nil || credit <= 0 {
 		return fmt.Errorf("--credit-wei %q must be a positive integer", o.credit)
 	}
+	// Absolute from here on: the printed paths must work from any directory,
+	// and child processes must not depend on the working directory.
+	if o.dataDir, err = filepath.Abs(o.dataDir); err != nil {
+		return fmt.Errorf("--data-dir: %w", err)
+	}
 	if err := os.MkdirAll(o.dataDir, 0o755); err != nil {
 		return err
 	}
@@ -100,7 +103,7 @@ func runDev(ctx context.Context, out io.Writer, o devOptions) error {
 	// Redis.
 	redisURL := os.Getenv("REDIS_URL")
 	if redisURL == "" {
-		u, stopRedis, err := startChildRedis(filepath.Join(o.dataDir, "redis"), log)
+		u, stopRedis, err := startChildRedis(ctx, filepath.Join(o.dataDir, "redis"), log)
 		if err != nil {
 			return err
 		}
@@ -240,49 +243,23 @@ func hostOf(base string) string {
 }
 
 // startChildRedis runs a private redis-server for the dev session on a free
-// loopback port, and returns its URL and a stop function.
-func startChildRedis(dir string, log *slog.Logger) (string, func(), error) {
-	bin, err := exec.LookPath("redis-server")
+// loopback port, with its files in dir, and returns its URL and a stop
+// function.
+func startChildRedis(ctx context.Context, dir string, log *slog.Logger) (string, func(), error) {
+	srv, err := redisproc.Start(ctx, redisproc.Options{Dir: dir})
+	if errors.Is(err, redisproc.ErrNotInstalled) {
+		return "", nil, errors.New("REDIS_URL is not set and redis-server is not installed: install it with `sudo apt-get install -y redis-server` (Debian/Ubuntu) or `brew install redis` (macOS), or set REDIS_URL to a Redis 7 server")
+	}
 	if err != nil {
-		return "", nil, errors.New("REDIS_URL is not set and redis-server is not installed: install it with `sudo apt-get install -y redis-server` (Debian/Ubuntu), or set REDIS_URL to a Redis 7 server")
+		return "", nil, fmt.Errorf("start the dev session's redis-server: %w", err)
 	}
-	if err := os.MkdirAll(dir, 0o755); err != nil {
-		return "", nil, err
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", nil, err
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-		"--dir", dir, "--logfile", filepath.Join(dir, "redis.log"))
-	cmd.SysProcAttr = &syscall.SysProcAttr{Pdeathsig: syscall.SIGTERM} // never outlive imogate dev
-	if err := cmd.Start(); err != nil {
-		return "", nil, fmt.Errorf("start redis-server: %w", err)
-	}
-	url := "redis://127.0.0.1:" + strconv.Itoa(port) + "/0"
+	log.Info("started a private redis-server for this dev session", "url", srv.URL(), "dir", srv.Dir())
 	stop := func() {
-		_ = cmd.Process.Signal(syscall.SIGTERM)
-		_, _ = cmd.Process.Wait()
+		if err := srv.Stop(); err != nil {
+			log.Warn("stop dev redis", "err", err)
+			return
+		}
 		log.Info("dev redis stopped")
 	}
-	opts, _ := redis.ParseURL(url)
-	rdb := redis.NewClient(opts)
-	defer rdb.Close()
-	for i := 0; ; i++ {
-		ctx, cancel := context.WithTimeout(context.Background(), 200*time.Millisecond)
-		err := rdb.Ping(ctx).Err()
-		cancel()
-		if err == nil {
-			break
-		}
-		if i == 50 {
-			stop()
-			return "", nil, fmt.Errorf("redis-server did not start (see %s): %w", filepath.Join(dir, "redis.log"), err)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	log.Info("started a private redis-server for this dev session", "url", url)
-	return url, stop, nil
+	return srv.URL(), stop, nil
 }

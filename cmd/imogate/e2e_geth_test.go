@@ -12,6 +12,7 @@ import (
 	"path/filepath"
 	"strings"
 	"sync"
+	"syscall"
 	"testing"
 	"time"
 
@@ -23,6 +24,7 @@ import (
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/ethereum/go-ethereum/rpc"
 
+	"github.com/imogate/imogate/internal/childproc"
 	"github.com/imogate/imogate/internal/testredis"
 	"github.com/imogate/imogate/metering"
 	"github.com/imogate/imogate/settlement/archive"
@@ -61,7 +63,7 @@ func startGethDev(t testing.TB, extra ...string) string {
 		"--http.api", "eth,net,web3", "--datadir", dir, "--nodiscover", "--maxpeers", "0", "--port", "0", "--authrpc.port", fmt.Sprint(freePort(t)),
 		"--verbosity", "2")
 	cmd.Args = append(cmd.Args, extra...)
-	dieWithTest(cmd)
+	childproc.DieWithParent(cmd, syscall.SIGKILL)
 	var logs bytes.Buffer
 	cmd.Stdout, cmd.Stderr = &logs, &logs
 	if err := cmd.Start(); err != nil {
@@ -105,6 +107,43 @@ func fund(t testing.TB, url string, to common.Address, wei *big.Int) {
 }
 
 func keyHex(k *ecdsa.PrivateKey) string { return hex.EncodeToString(crypto.FromECDSA(k)) }
+
+// startSettlingGateway starts `imogate serve` for a demo model on token,
+// with the batcher settling through the node at url as operator (receipts
+// signed by signer) into a fresh archive directory, which it returns.
+// settlement holds extra settlement lines (indented YAML, or "" for the
+// defaults).
+func startSettlingGateway(t testing.TB, url string, operator, signer *ecdsa.PrivateKey, settlementAddr, token common.Address,
+	maxTokens int, settlement string) (*proc, string) {
+	t.Helper()
+	port := freePort(t)
+	archiveDir := t.TempDir()
+	cfg := fmt.Sprintf(`listen: 127.0.0.1:%d
+redis: {url: %q}
+chain: {chain_id: 1337, settlement_contract: %q}
+signer: {env: TEST_SIGNER}
+log: {level: info}
+models:
+  - name: demo
+    token: %q
+    backend: demo
+    price: {per_request_wei: "1000000", per_1k_prompt_wei: "2000000", per_1k_completion_wei: "4000000"}
+    max_tokens: %d
+settlement:
+  enabled: true
+  rpc_url: %q
+  settler_key: {env: OP_KEY}
+  archive_dir: %q%s
+`, port, testredis.URL(t), settlementAddr.Hex(), token.Hex(), maxTokens, url, archiveDir, settlement)
+	cfgPath := filepath.Join(t.TempDir(), "imogate.yaml")
+	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
+		t.Fatal(err)
+	}
+	p := &proc{t: t, cfg: cfgPath, base: fmt.Sprintf("http://127.0.0.1:%d", port), token: token,
+		env: append(os.Environ(), "TEST_SIGNER="+keyHex(signer), "OP_KEY="+keyHex(operator))}
+	p.start()
+	return p, archiveDir
+}
 
 // deployWithCLI runs `imogate contracts deploy` against the node at url for
 // a model named demo, signed by operator with signer registered, plus args,
@@ -150,36 +189,11 @@ func TestEndToEndGethDev(t *testing.T) {
 		"--token-holder", crypto.PubkeyToAddress(holder.PublicKey).Hex(), "--snapshot-interval", "1s", "--percent-claimable", "80")
 
 	// Serve with the batcher.
-	port := freePort(t)
-	archiveDir := t.TempDir()
-	cfg := fmt.Sprintf(`listen: 127.0.0.1:%d
-redis: {url: %q}
-chain: {chain_id: 1337, settlement_contract: %q}
-signer: {env: TEST_SIGNER}
-log: {level: info}
-models:
-  - name: demo
-    token: %q
-    backend: demo
-    price: {per_request_wei: "1000000", per_1k_prompt_wei: "2000000", per_1k_completion_wei: "4000000"}
-    max_tokens: 64
-settlement:
-  enabled: true
-  rpc_url: %q
-  settler_key: {env: OP_KEY}
+	p, archiveDir := startSettlingGateway(t, url, operator, signer, settlementAddr, token, 64, `
   max_receipts: 40
   max_age: 1s
   confirmations: 1
-  archive_dir: %q
-  poll_interval: 200ms
-`, port, testredis.URL(t), settlementAddr.Hex(), token.Hex(), url, archiveDir)
-	cfgPath := filepath.Join(t.TempDir(), "imogate.yaml")
-	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-		t.Fatal(err)
-	}
-	p := &proc{t: t, cfg: cfgPath, base: fmt.Sprintf("http://127.0.0.1:%d", port), token: token,
-		env: append(os.Environ(), "TEST_SIGNER="+keyHex(signer), "OP_KEY="+keyHex(operator))}
-	p.start()
+  poll_interval: 200ms`)
 	_, secret := p.newKey(1_000_000_000_000)
 
 	// Many paid calls, some streamed.

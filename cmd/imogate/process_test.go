@@ -26,6 +26,7 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/imogate/imogate/internal/childproc"
 	"github.com/imogate/imogate/internal/testredis"
 	"github.com/imogate/imogate/metering/redisstore"
 	"github.com/imogate/imogate/settlement/devchain"
@@ -113,7 +114,7 @@ func (p *proc) start() {
 	p.t.Helper()
 	p.stderr = new(lockedBuffer)
 	p.cmd = exec.Command(imogateBin(p.t), "serve", "-c", p.cfg)
-	dieWithTest(p.cmd)
+	childproc.DieWithParent(p.cmd, syscall.SIGKILL)
 	p.cmd.Env = p.env
 	p.cmd.Stderr = p.stderr
 	if err := p.cmd.Start(); err != nil {

@@ -15,7 +15,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
-	"github.com/imogate/imogate/internal/testredis"
 	"github.com/imogate/imogate/metering"
 	"github.com/imogate/imogate/settlement/archive"
 	"github.com/imogate/imogate/settlement/merkle"
@@ -47,33 +46,8 @@ func BenchmarkSettlementLatencyDefaults(b *testing.B) {
 		fund(b, url, crypto.PubkeyToAddress(operator.PublicKey), new(big.Int).Mul(big.NewInt(10), ether))
 		settlementAddr, token := deployWithCLI(b, url, operator, signer, "--token-name", "Latency", "--token-symbol", "LAT")
 
-		// The settlement section names only what has no default.
-		port := freePort(b)
-		archiveDir := b.TempDir()
-		cfg := fmt.Sprintf(`listen: 127.0.0.1:%d
-redis: {url: %q}
-chain: {chain_id: 1337, settlement_contract: %q}
-signer: {env: TEST_SIGNER}
-log: {level: info}
-models:
-  - name: demo
-    token: %q
-    backend: demo
-    price: {per_request_wei: "1000000", per_1k_prompt_wei: "2000000", per_1k_completion_wei: "4000000"}
-    max_tokens: 16
-settlement:
-  enabled: true
-  rpc_url: %q
-  settler_key: {env: OP_KEY}
-  archive_dir: %q
-`, port, testredis.URL(b), settlementAddr.Hex(), token.Hex(), url, archiveDir)
-		cfgPath := filepath.Join(b.TempDir(), "imogate.yaml")
-		if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
-			b.Fatal(err)
-		}
-		p := &proc{t: b, cfg: cfgPath, base: fmt.Sprintf("http://127.0.0.1:%d", port), token: token,
-			env: append(os.Environ(), "TEST_SIGNER="+keyHex(signer), "OP_KEY="+keyHex(operator))}
-		p.start()
+		// The batcher's settings are all left at their defaults.
+		p, archiveDir := startSettlingGateway(b, url, operator, signer, settlementAddr, token, 16, "")
 		_, secret := p.newKey(1_000_000_000_000_000)
 
 		// Watch the archive for settled batches while the calls run.

@@ -8,7 +8,6 @@ package testredis
 import (
 	"context"
 	"fmt"
-	"net"
 	"os"
 	"os/exec"
 	"path/filepath"
@@ -19,6 +18,8 @@ import (
 	"time"
 
 	"github.com/redis/go-redis/v9"
+
+	"github.com/imogate/imogate/internal/redisproc"
 )
 
 var (
@@ -73,36 +74,18 @@ func find() (string, error) {
 	if err := ping(u); err == nil {
 		return u, nil
 	}
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		return "", fmt.Errorf("nothing answers at %s and redis-server is not installed (apt-get install redis-server)", u)
-	}
-	ln, err := net.Listen("tcp", "127.0.0.1:0")
-	if err != nil {
-		return "", err
-	}
-	port := ln.Addr().(*net.TCPAddr).Port
-	ln.Close()
 	dir, err := os.MkdirTemp("", "imogate-redis-")
 	if err != nil {
 		return "", err
 	}
-	// The server is daemonized and keeps running after the test binary
-	// exits; scripts/test.sh normally starts Redis first, so this is the
-	// fallback for a bare `go test`.
-	cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--save", "", "--appendonly", "no",
-		"--dir", dir, "--daemonize", "yes", "--pidfile", filepath.Join(dir, "redis.pid"), "--logfile", filepath.Join(dir, "redis.log"))
-	if out, err := cmd.CombinedOutput(); err != nil {
-		return "", fmt.Errorf("start redis-server: %v: %s", err, out)
+	// The server is a child of the test binary and dies with it;
+	// scripts/test.sh normally starts Redis first, so this is the fallback
+	// for a bare `go test`.
+	srv, err := redisproc.Start(context.Background(), redisproc.Options{Dir: dir})
+	if err != nil {
+		return "", fmt.Errorf("nothing answers at %s, and starting a redis-server failed: %w", u, err)
 	}
-	u = "redis://127.0.0.1:" + strconv.Itoa(port) + "/0"
-	for i := 0; i < 50; i++ {
-		if ping(u) == nil {
-			return u, nil
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
-	return "", fmt.Errorf("started redis-server on port %d but it does not answer (log in %s)", port, dir)
+	return srv.URL(), nil
 }
 
 // Cluster starts a three-master Redis Cluster on loopback for the test and
@@ -110,10 +93,6 @@ func find() (string, error) {
 // is missing.
 func Cluster(t testing.TB) *redis.ClusterClient {
 	t.Helper()
-	bin, err := exec.LookPath("redis-server")
-	if err != nil {
-		t.Fatal("redis-server is not installed (apt-get install redis-server)")
-	}
 	cli, err := exec.LookPath("redis-cli")
 	if err != nil {
 		t.Fatal("redis-cli is not installed (apt-get install redis-tools)")
@@ -121,35 +100,15 @@ func Cluster(t testing.TB) *redis.ClusterClient {
 	dir := t.TempDir()
 	var addrs []string
 	for i := 0; i < 3; i++ {
-		ln, err := net.Listen("tcp", "127.0.0.1:0")
+		srv, err := redisproc.Start(t.Context(), redisproc.Options{
+			Dir:  filepath.Join(dir, strconv.Itoa(i)),
+			Args: []string{"--cluster-enabled", "yes", "--cluster-config-file", filepath.Join(dir, strconv.Itoa(i), "nodes.conf")},
+		})
 		if err != nil {
 			t.Fatal(err)
 		}
-		port := ln.Addr().(*net.TCPAddr).Port
-		ln.Close()
-		nd := filepath.Join(dir, strconv.Itoa(port))
-		if err := os.MkdirAll(nd, 0o755); err != nil {
-			t.Fatal(err)
-		}
-		cmd := exec.Command(bin, "--port", strconv.Itoa(port), "--bind", "127.0.0.1", "--cluster-enabled", "yes",
-			"--cluster-config-file", filepath.Join(nd, "nodes.conf"), "--save", "", "--appendonly", "no", "--dir", nd)
-		if err := cmd.Start(); err != nil {
-			t.Fatal(err)
-		}
-		t.Cleanup(func() { _ = cmd.Process.Kill(); _ = cmd.Wait() })
-		addrs = append(addrs, "127.0.0.1:"+strconv.Itoa(port))
-	}
-	for _, a := range addrs {
-		ok := false
-		for i := 0; i < 50 && !ok; i++ {
-			ok = ping("redis://"+a) == nil
-			if !ok {
-				time.Sleep(100 * time.Millisecond)
-			}
-		}
-		if !ok {
-			t.Fatalf("cluster node %s did not start", a)
-		}
+		t.Cleanup(func() { _ = srv.Kill() })
+		addrs = append(addrs, srv.Addr())
 	}
 	args := append([]string{"--cluster", "create"}, addrs...)
 	args = append(args, "--cluster-replicas", "0", "--cluster-yes")

@@ -154,7 +154,7 @@ func (s *Store) Reserve(ctx context.Context, req metering.ReserveRequest) (*mete
 		bal, _ := strconv.ParseInt(res[1], 10, 64)
 		return nil, nil, &metering.InsufficientBalanceError{Balance: bal, Needed: req.Amount}
 	case "ID_USED":
-		return nil, nil, fmt.Errorf("reserve: receipt id %s is already committed: %w", rid, metering.ErrDuplicateReceiptID)
+		return nil, nil, fmt.Errorf("reserve: receipt id %s is already committed or held by another call: %w", rid, metering.ErrDuplicateReceiptID)
 	case "IDEM_MISMATCH":
 		return nil, nil, metering.ErrIdempotencyMismatch
 	case "IDEM_BUSY":
@@ -186,6 +186,7 @@ func (s *Store) Commit(ctx context.Context, req metering.CommitRequest) (meterin
 		}
 	}
 	rid := rv.ReceiptID.Hex()
+	refund := rv.Amount - r.Fee.Int64() // exact: 0 <= fee <= hold, checked above
 	res, err := s.hot.run(ctx, commitScript, len(body)+len(tail) > largeArgs,
 		[]string{
 			k.balance(rv.Account), k.resv(), k.resvExp(), k.seq(), k.log(), k.rid(),
@@ -194,7 +195,7 @@ func (s *Store) Commit(ctx context.Context, req metering.CommitRequest) (meterin
 		rid, r.Fee.String(), r.PromptTokens, r.CompletionTokens, r.Timestamp,
 		r.Payer.Hex(), r.RequestHash.Hex(), r.ResponseHash.Hex(), "0x"+hex.EncodeToString(rv.Token[:]),
 		rv.Account, req.ModelName, ih, rv.IdempotencyTTL.Milliseconds(), status, ctype, body, 0, tail, req.Signer.Hex(),
-		rv.Amount, rv.Amount-r.Fee.Int64(),
+		rv.Amount, refund,
 	).Slice()
 	if err != nil {
 		return metering.Receipt{}, fmt.Errorf("commit: %w", err)
@@ -216,7 +217,7 @@ func (s *Store) Commit(ctx context.Context, req metering.CommitRequest) (meterin
 	case "NORESV":
 		return metering.Receipt{}, fmt.Errorf("commit: %w", metering.ErrNoReservation)
 	case "BAD_REFUND":
-		return metering.Receipt{}, fmt.Errorf("commit: %w: refund of %d wei from a hold of %d", metering.ErrAmountRange, rv.Amount-r.Fee.Int64(), rv.Amount)
+		return metering.Receipt{}, fmt.Errorf("commit: %w: refund of %d wei from a hold of %d", metering.ErrAmountRange, refund, rv.Amount)
 	case "HOLD_MISMATCH":
 		return metering.Receipt{}, fmt.Errorf("commit: %w: the reservation's record is not a hold of %d wei for account %s", metering.ErrAmountRange, rv.Amount, rv.Account)
 	}

@@ -557,32 +557,7 @@ func TestScriptsRunOnCluster(t *testing.T) {
 	}
 	// Many calls at once on one model: the pipelined route on a cluster.
 	f.token = randomToken(t)
-	const calls, fee = 300, 1000
-	if _, err := f.st.Credit(t.Context(), f.token, "a", calls*fee); err != nil {
-		t.Fatal(err)
-	}
-	var wg sync.WaitGroup
-	errs := make(chan error, calls)
-	for range calls {
-		wg.Go(func() {
-			r, err := f.reserve(t, "a", fee)
-			if err == nil {
-				_, err = f.commit(t, r, fee)
-			}
-			if err != nil {
-				errs <- err
-			}
-		})
-	}
-	wg.Wait()
-	close(errs)
-	for err := range errs {
-		t.Fatal(err)
-	}
-	if got := f.balance(t, "a"); got != 0 {
-		t.Fatalf("balance %d after %d concurrent calls, want 0", got, calls)
-	}
-	checkLog(t, f, calls, big.NewInt(calls*fee))
+	f.concurrentPaidCalls(t, 300, 1000)
 	if f.st.PipelinedCalls() == 0 {
 		t.Fatal("no script went through automatic pipelining on the cluster")
 	}
@@ -736,8 +711,19 @@ func TestWithoutAutoPipeliningSendsDirect(t *testing.T) {
 	clk := newClock()
 	rdb := testredis.Client(t)
 	f := &fixture{st: redisstore.New(rdb, clk.now, redisstore.WithoutAutoPipelining()), rdb: rdb, clk: clk, token: randomToken(t)}
-	const calls, fee = 200, 1000
-	if _, err := f.st.Credit(t.Context(), f.token, "a", calls*fee); err != nil {
+	f.concurrentPaidCalls(t, 200, 1000)
+	if n := f.st.PipelinedCalls(); n != 0 {
+		t.Fatalf("%d scripts pipelined with automatic pipelining off", n)
+	}
+}
+
+// concurrentPaidCalls credits account "a" with exactly calls × fee, runs
+// that many reserve-and-commit calls at once, each charged fee, and requires
+// every one to succeed, the balance to end at 0 and the log to hold seq
+// 1..calls with fees summing to the debit.
+func (f *fixture) concurrentPaidCalls(t *testing.T, calls int, fee int64) {
+	t.Helper()
+	if _, err := f.st.Credit(t.Context(), f.token, "a", int64(calls)*fee); err != nil {
 		t.Fatal(err)
 	}
 	var wg sync.WaitGroup
@@ -758,11 +744,8 @@ func TestWithoutAutoPipeliningSendsDirect(t *testing.T) {
 	for err := range errs {
 		t.Fatal(err)
 	}
-	if n := f.st.PipelinedCalls(); n != 0 {
-		t.Fatalf("%d scripts pipelined with automatic pipelining off", n)
-	}
 	if got := f.balance(t, "a"); got != 0 {
-		t.Fatalf("balance %d, want 0", got)
+		t.Fatalf("balance %d after %d concurrent calls, want 0", got, calls)
 	}
-	checkLog(t, f, calls, big.NewInt(calls*fee))
+	checkLog(t, f, calls, big.NewInt(int64(calls)*fee))
 }

@@ -21,6 +21,8 @@ import { decodeReceiptHeader, recoverWithEthers } from './harness.mjs';
 const execFileP = promisify(execFile);
 const ROOT = path.resolve(import.meta.dirname, '..');
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+// timeout resolves to v after ms without keeping the process alive.
+const timeout = (ms, v) => new Promise((r) => setTimeout(() => r(v), ms).unref());
 
 // readmeBlocks returns the fenced code blocks of one "## " section of the
 // README, in order, as { lang, body }.
@@ -134,7 +136,7 @@ test('README: the demo command from a fresh clone, then its curl and OpenAI SDK 
   // Ctrl-C stops everything: the demo exits cleanly and its Redis is gone.
   const exited = new Promise((r) => demo.once('exit', (code, signal) => r({ code, signal })));
   demo.kill('SIGINT');
-  const { code } = await Promise.race([exited, sleep(60_000).then(() => ({ code: 'timeout' }))]);
+  const { code } = await Promise.race([exited, timeout(60_000, { code: 'timeout' })]);
   assert.equal(code, 0, `the demo did not exit cleanly on Ctrl-C (exit ${code}):\n${errOut.slice(-4000)}`);
   const port = Number(new URL(redisURL).port);
   assert.ok(await portFree(port), `the demo's private Redis (port ${port}) still runs after Ctrl-C`);

@@ -4,13 +4,12 @@ import (
 	"encoding/json"
 	"errors"
 	"net/http"
-	"slices"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/metering/redisstore"
 )
 
 type createKeyRequest struct {
@@ -37,9 +36,9 @@ func (s *Server) createKey(c *fiber.Ctx) error {
 		return badRequest("name", "\"name\" is required (at most 100 characters)")
 	}
 	if req.Role == "" {
-		req.Role = RoleApp
+		req.Role = apikey.RoleApp
 	}
-	if !slices.Contains(validRoles, req.Role) {
+	if !apikey.ValidRole(req.Role) {
 		return badRequest("role", "\"role\" must be app, owner, auditor or admin")
 	}
 	if len(req.Models) == 0 {
@@ -53,7 +52,7 @@ func (s *Server) createKey(c *fiber.Ctx) error {
 	if req.RPM < 0 || req.TPM < 0 {
 		return badRequest("rpm", "rate limits cannot be negative")
 	}
-	k, secret, err := s.store.CreateKey(c.UserContext(), redisstore.Key{Name: req.Name, Role: req.Role, Models: req.Models, RPM: req.RPM, TPM: req.TPM})
+	k, secret, err := s.store.CreateKey(c.UserContext(), apikey.Key{Name: req.Name, Role: req.Role, Models: req.Models, RPM: req.RPM, TPM: req.TPM})
 	if err != nil {
 		return err
 	}
@@ -97,7 +96,7 @@ func (s *Server) credit(c *fiber.Ctx) error {
 		return badRequest("amount_wei", "\"amount_wei\" must be a non-zero decimal integer string of wei within ±9223372036854775807")
 	}
 	bal, err := s.store.Credit(c.UserContext(), m.Token, c.Params("account"), amt)
-	if errors.Is(err, metering.ErrAmountRange) || errors.Is(err, redisstore.ErrBadAccount) {
+	if errors.Is(err, metering.ErrAmountRange) || errors.Is(err, metering.ErrBadAccount) {
 		return badRequest("amount_wei", "%s", err.Error())
 	}
 	if err != nil {

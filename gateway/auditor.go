@@ -16,6 +16,7 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/metering"
 	"github.com/imogate/imogate/settlement"
 	"github.com/imogate/imogate/settlement/archive"
@@ -57,7 +58,7 @@ func (s *Server) auditGate(c *fiber.Ctx) error {
 		return err
 	}
 	c.Locals(principalKey, p)
-	if !s.audit.public && p.Role != RoleAuditor && p.Role != RoleAdmin {
+	if !s.audit.public && p.Role != apikey.RoleAuditor && p.Role != apikey.RoleAdmin {
 		return apiErr(http.StatusForbidden, "invalid_request_error", "forbidden", "this route needs role auditor or admin")
 	}
 	return c.Next()

@@ -12,10 +12,10 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/gateway"
 	"github.com/imogate/imogate/inference/demo"
 	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/metering/redisstore"
 	"github.com/imogate/imogate/settlement"
 	"github.com/imogate/imogate/settlement/archive"
 	"github.com/imogate/imogate/settlement/merkle"
@@ -59,14 +59,14 @@ func audNewFixtureWith(t *testing.T, public bool, wrap func(archive.Store) archi
 		c.PublicAudit = public
 		c.Operator = f.operator
 	})
-	f.appID, f.appSecret = f.key(1_000_000_000, redisstore.Key{Name: "app", Models: []string{"demo"}})
+	f.appID, f.appSecret = f.key(1_000_000_000, apikey.Key{Name: "app", Models: []string{"demo"}})
 	return f
 }
 
 // audRole creates a key of the role for models and returns its secret.
 func (f *audFixture) audRole(role string, models ...string) string {
 	f.t.Helper()
-	_, secret := f.key(0, redisstore.Key{Name: role, Role: role, Models: models})
+	_, secret := f.key(0, apikey.Key{Name: role, Role: role, Models: models})
 	return secret
 }
 
@@ -246,7 +246,7 @@ func (p audProof) verifies(t *testing.T, r metering.Receipt) bool {
 // batch and a sealed batch still in Redis, and a receipt not yet batched.
 func TestAuditAPI(t *testing.T) {
 	f := audNewFixture(t, false)
-	aud := f.audRole(gateway.RoleAuditor, "*")
+	aud := f.audRole(apikey.RoleAuditor, "*")
 	rs := f.audCalls(f.appSecret, 6)
 
 	b0 := f.audSave(0, rs[0:3], settlement.StateSettled)
@@ -343,7 +343,7 @@ func TestAuditAPI(t *testing.T) {
 	})
 
 	t.Run("proofs", func(t *testing.T) {
-		owner := f.audRole(gateway.RoleOwner, "demo")
+		owner := f.audRole(apikey.RoleOwner, "demo")
 		for _, who := range []string{f.appSecret, owner, aud} {
 			var p audProof
 			f.audGet("/v1/receipts/"+rs[4].ID.Hex()+"/proof", who, http.StatusOK, &p)
@@ -357,9 +357,9 @@ func TestAuditAPI(t *testing.T) {
 			t.Fatalf("unbatched: %s", body)
 		}
 		// Someone else's receipt, and another model's owner: invisible.
-		_, stranger := f.key(0, redisstore.Key{Name: "stranger", Models: []string{"demo"}})
+		_, stranger := f.key(0, apikey.Key{Name: "stranger", Models: []string{"demo"}})
 		f.audGet("/v1/receipts/"+rs[4].ID.Hex()+"/proof", stranger, http.StatusNotFound, nil)
-		f.audGet("/v1/receipts/"+rs[4].ID.Hex()+"/proof", f.audRole(gateway.RoleOwner, "other"), http.StatusNotFound, nil)
+		f.audGet("/v1/receipts/"+rs[4].ID.Hex()+"/proof", f.audRole(apikey.RoleOwner, "other"), http.StatusNotFound, nil)
 	})
 }
 
@@ -367,7 +367,7 @@ func TestAuditAPI(t *testing.T) {
 // Redis read, so the chunk boundaries are crossed.
 func TestAuditReceiptsStreamInChunks(t *testing.T) {
 	f := audNewFixture(t, false)
-	aud := f.audRole(gateway.RoleAuditor, "*")
+	aud := f.audRole(apikey.RoleAuditor, "*")
 	const n = 1203
 	rs := f.audCalls(f.appSecret, n)
 	f.audSave(0, rs, settlement.StateSealed)
@@ -390,8 +390,8 @@ func TestAuditReceiptsStreamInChunks(t *testing.T) {
 // read-only.
 func TestAuditAccess(t *testing.T) {
 	f := audNewFixture(t, false)
-	aud := f.audRole(gateway.RoleAuditor, "*")
-	owner := f.audRole(gateway.RoleOwner, "demo")
+	aud := f.audRole(apikey.RoleAuditor, "*")
+	owner := f.audRole(apikey.RoleOwner, "demo")
 	rs := f.audCalls(f.appSecret, 1)
 	f.audSave(0, rs, settlement.StateSealed)
 	paths := []string{
@@ -442,7 +442,7 @@ func TestPublicAudit(t *testing.T) {
 // TestAuditBadInput: every malformed parameter is a 400 naming it.
 func TestAuditBadInput(t *testing.T) {
 	f := audNewFixture(t, false)
-	aud := f.audRole(gateway.RoleAuditor, "*")
+	aud := f.audRole(apikey.RoleAuditor, "*")
 	for _, c := range []struct{ path, param string }{
 		{"/v1/audit/models/demo/batches?limit=0", "limit"},
 		{"/v1/audit/models/demo/batches?limit=501", "limit"},
@@ -472,7 +472,7 @@ func TestAuditBadInput(t *testing.T) {
 // only offers whole objects (no local file to stream).
 func TestAuditArchiveWithoutFiles(t *testing.T) {
 	f := audNewFixtureWith(t, false, func(s archive.Store) archive.Store { return audGetOnly{s} })
-	aud := f.audRole(gateway.RoleAuditor, "*")
+	aud := f.audRole(apikey.RoleAuditor, "*")
 	rs := f.audCalls(f.appSecret, 3)
 	b := f.audTrim(f.audArchive(f.audSave(0, rs, settlement.StateSettled), rs))
 	tree, err := merkle.LoadReceiptTree(f.audGet("/v1/audit/models/demo/batches/0/tree", aud, http.StatusOK, nil))

@@ -15,20 +15,9 @@ import (
 	"github.com/gofiber/fiber/v2"
 	"github.com/golang-jwt/jwt/v5"
 
+	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/config"
-	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/metering/redisstore"
 )
-
-// Roles a caller can have.
-const (
-	RoleApp     = "app"
-	RoleOwner   = "owner"
-	RoleAuditor = "auditor"
-	RoleAdmin   = "admin"
-)
-
-var validRoles = []string{RoleApp, RoleOwner, RoleAuditor, RoleAdmin}
 
 // Principal is an authenticated caller.
 type Principal struct {
@@ -76,12 +65,12 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 
 func (s *Server) resolve(ctx context.Context, tok string) (*Principal, error) {
 	switch {
-	case strings.HasPrefix(tok, redisstore.KeyPrefix):
+	case strings.HasPrefix(tok, apikey.Prefix):
 		if p := s.keys.get(tok); p != nil {
 			return p, nil
 		}
 		k, err := s.store.LookupKey(ctx, tok)
-		if errors.Is(err, metering.ErrNotFound) {
+		if errors.Is(err, apikey.ErrNotFound) {
 			return nil, unauthorized("invalid API key")
 		}
 		if err != nil {
@@ -91,7 +80,7 @@ func (s *Server) resolve(ctx context.Context, tok string) (*Principal, error) {
 		s.keys.put(tok, p)
 		return p, nil
 	case s.adminToken != "" && subtle.ConstantTimeCompare([]byte(tok), []byte(s.adminToken)) == 1:
-		return &Principal{Account: "admin", Name: "admin-token", Role: RoleAdmin, Models: []string{"*"}, Via: "admin_token"}, nil
+		return &Principal{Account: "admin", Name: "admin-token", Role: apikey.RoleAdmin, Models: []string{"*"}, Via: "admin_token"}, nil
 	case strings.Count(tok, ".") == 2:
 		return s.jwt.verify(tok)
 	}
@@ -201,9 +190,9 @@ func principalFromClaims(keyID string, cl *claims) (*Principal, error) {
 	}
 	role := cl.Role
 	if role == "" {
-		role = RoleApp
+		role = apikey.RoleApp
 	}
-	if !slices.Contains(validRoles, role) {
+	if !apikey.ValidRole(role) {
 		return nil, unauthorized("the JWT's role %q is not one of app, owner, auditor, admin", role)
 	}
 	return &Principal{

@@ -28,11 +28,12 @@ import (
 	"github.com/golang-jwt/jwt/v5"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/config"
 	"github.com/imogate/imogate/inference/demo"
 	"github.com/imogate/imogate/internal/testredis"
 	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/redisstore"
 )
 
 // testNow is the verifier's clock in the JWT tests.
@@ -161,24 +162,24 @@ func TestJWTVerify(t *testing.T) {
 	}{
 		{
 			name: "HS256 valid", keys: hs, token: hsTok(nil),
-			want: &Principal{Account: JWTAccount("main", testIssuer, "alice"), Name: "alice", Role: RoleApp,
+			want: &Principal{Account: JWTAccount("main", testIssuer, "alice"), Name: "alice", Role: apikey.RoleApp,
 				Models: []string{"imogate-demo"}, RPM: 60, TPM: 1000, Via: "jwt"},
 		},
 		{
 			name: "HS256 without kid header", keys: hs,
 			token: sign(t, jwt.SigningMethodHS256, []byte(testSecret), "", validClaims(nil)),
-			want: &Principal{Account: JWTAccount("main", testIssuer, "alice"), Name: "alice", Role: RoleApp,
+			want: &Principal{Account: JWTAccount("main", testIssuer, "alice"), Name: "alice", Role: apikey.RoleApp,
 				Models: []string{"imogate-demo"}, RPM: 60, TPM: 1000, Via: "jwt"},
 		},
 		{
 			name: "role defaults to app", keys: hs, token: hsTok(func(c jwt.MapClaims) { delete(c, "role") }),
-			want: &Principal{Account: JWTAccount("main", testIssuer, "alice"), Name: "alice", Role: RoleApp,
+			want: &Principal{Account: JWTAccount("main", testIssuer, "alice"), Name: "alice", Role: apikey.RoleApp,
 				Models: []string{"imogate-demo"}, RPM: 60, TPM: 1000, Via: "jwt"},
 		},
 		{
 			name: "expired within leeway accepted", keys: hs,
 			token: hsTok(func(c jwt.MapClaims) { c["exp"] = testNow.Add(-10 * time.Second).Unix() }),
-			want: &Principal{Account: JWTAccount("main", testIssuer, "alice"), Name: "alice", Role: RoleApp,
+			want: &Principal{Account: JWTAccount("main", testIssuer, "alice"), Name: "alice", Role: apikey.RoleApp,
 				Models: []string{"imogate-demo"}, RPM: 60, TPM: 1000, Via: "jwt"},
 		},
 		{
@@ -226,7 +227,7 @@ func TestJWTVerify(t *testing.T) {
 		},
 		{
 			name: "RS256 valid", keys: rs, token: sign(t, jwt.SigningMethodRS256, rsaPriv, "rsa", validClaims(nil)),
-			want: &Principal{Account: JWTAccount("rsa", testIssuer, "alice"), Name: "alice", Role: RoleApp,
+			want: &Principal{Account: JWTAccount("rsa", testIssuer, "alice"), Name: "alice", Role: apikey.RoleApp,
 				Models: []string{"imogate-demo"}, RPM: 60, TPM: 1000, Via: "jwt"},
 		},
 		{
@@ -240,7 +241,7 @@ func TestJWTVerify(t *testing.T) {
 				c["role"] = "auditor"
 				c["models"] = []string{"*"}
 			})),
-			want: &Principal{Account: JWTAccount("ec", testIssuer, "bob"), Name: "bob", Role: RoleAuditor,
+			want: &Principal{Account: JWTAccount("ec", testIssuer, "bob"), Name: "bob", Role: apikey.RoleAuditor,
 				Models: []string{"*"}, RPM: 60, TPM: 1000, Via: "jwt"},
 		},
 		{
@@ -506,11 +507,11 @@ func (g *testGateway) do(t *testing.T, method, path, bearer string) (int, []byte
 func TestAuthenticateHTTP(t *testing.T) {
 	g := newTestGateway(t)
 	ctx := t.Context()
-	appKey, appSecret, err := g.store.CreateKey(ctx, redisstore.Key{Name: "auth-test-app", Role: RoleApp, Models: []string{"imogate-demo"}})
+	appKey, appSecret, err := g.store.CreateKey(ctx, apikey.Key{Name: "auth-test-app", Role: apikey.RoleApp, Models: []string{"imogate-demo"}})
 	if err != nil {
 		t.Fatal(err)
 	}
-	_, revokedSecret, err := g.store.CreateKey(ctx, redisstore.Key{Name: "auth-test-revoked", Role: RoleApp, Models: []string{"*"}})
+	_, revokedSecret, err := g.store.CreateKey(ctx, apikey.Key{Name: "auth-test-revoked", Role: apikey.RoleApp, Models: []string{"*"}})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -525,7 +526,7 @@ func TestAuthenticateHTTP(t *testing.T) {
 	if _, err := rand.Read(unknown[:]); err != nil {
 		t.Fatal(err)
 	}
-	unknownSecret := redisstore.KeyPrefix + hex.EncodeToString(unknown[:])
+	unknownSecret := apikey.Prefix + hex.EncodeToString(unknown[:])
 	// The gateway runs on the wall clock.
 	live := func(c jwt.MapClaims) {
 		c["exp"] = time.Now().Add(time.Hour).Unix()
@@ -642,7 +643,7 @@ func (c *testClock) advance(d time.Duration) { c.mu.Lock(); c.t = c.t.Add(d); c.
 // TestRevokeTakesEffect checks a key that worked stops working once revoked.
 func TestRevokeTakesEffect(t *testing.T) {
 	g := newTestGateway(t)
-	k, secret, err := g.store.CreateKey(t.Context(), redisstore.Key{Name: "auth-test-revoke-live", Role: RoleApp, Models: []string{"*"}})
+	k, secret, err := g.store.CreateKey(t.Context(), apikey.Key{Name: "auth-test-revoke-live", Role: apikey.RoleApp, Models: []string{"*"}})
 	if err != nil {
 		t.Fatal(err)
 	}

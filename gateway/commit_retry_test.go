@@ -10,9 +10,10 @@ import (
 
 	"github.com/redis/go-redis/v9"
 
+	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/gateway"
 	"github.com/imogate/imogate/internal/testredis"
-	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/redisstore"
 )
 
 // lostCommitReplies is a go-redis hook that lets the commit script run on
@@ -63,7 +64,7 @@ func lostReplyEnv(t *testing.T, n int32, lost error) (*env, *lostCommitReplies) 
 // that did run, and the call is charged exactly once.
 func TestCommitWithLostRepliesChargesOnce(t *testing.T) {
 	e, hook := lostReplyEnv(t, 2, nil)
-	acct, secret := e.key(1_000_000, redisstore.Key{})
+	acct, secret := e.key(1_000_000, apikey.Key{})
 	resp, body := e.do("POST", "/v1/chat/completions", secret, chatBody("demo", "hello", nil), nil)
 	if resp.StatusCode != http.StatusOK {
 		t.Fatalf("status %d: %s", resp.StatusCode, body)
@@ -89,7 +90,7 @@ func TestCommitWithLostRepliesChargesOnce(t *testing.T) {
 // fetched by that id.
 func TestCommitWithEveryReplyLostSaysSo(t *testing.T) {
 	e, _ := lostReplyEnv(t, 1<<20, nil)
-	acct, secret := e.key(1_000_000, redisstore.Key{})
+	acct, secret := e.key(1_000_000, apikey.Key{})
 	resp, body := e.do("POST", "/v1/chat/completions", secret, chatBody("demo", "hello", nil), nil)
 	if resp.StatusCode != http.StatusServiceUnavailable {
 		t.Fatalf("status %d: %s", resp.StatusCode, body)
@@ -117,7 +118,7 @@ func TestCommitWithEveryReplyLostSaysSo(t *testing.T) {
 func TestCommitDeadlineIsAnUnknownOutcome(t *testing.T) {
 	t.Run("once", func(t *testing.T) {
 		e, _ := lostReplyEnv(t, 1, context.DeadlineExceeded)
-		acct, secret := e.key(1_000_000, redisstore.Key{})
+		acct, secret := e.key(1_000_000, apikey.Key{})
 		resp, body := e.do("POST", "/v1/chat/completions", secret, chatBody("demo", "hello", nil), nil)
 		if resp.StatusCode != http.StatusOK {
 			t.Fatalf("status %d: %s", resp.StatusCode, body)
@@ -129,7 +130,7 @@ func TestCommitDeadlineIsAnUnknownOutcome(t *testing.T) {
 	})
 	t.Run("always", func(t *testing.T) {
 		e, _ := lostReplyEnv(t, 1<<20, context.DeadlineExceeded)
-		_, secret := e.key(1_000_000, redisstore.Key{})
+		_, secret := e.key(1_000_000, apikey.Key{})
 		resp, body := e.do("POST", "/v1/chat/completions", secret, chatBody("demo", "hello", nil), nil)
 		if resp.StatusCode != http.StatusServiceUnavailable || resp.Header.Get(gateway.HeaderReceiptID) == "" {
 			t.Fatalf("status %d, receipt id %q: %s", resp.StatusCode, resp.Header.Get(gateway.HeaderReceiptID), body)
@@ -140,7 +141,7 @@ func TestCommitDeadlineIsAnUnknownOutcome(t *testing.T) {
 	})
 	t.Run("stream", func(t *testing.T) {
 		e, _ := lostReplyEnv(t, 1<<20, context.DeadlineExceeded)
-		_, secret := e.key(1_000_000, redisstore.Key{})
+		_, secret := e.key(1_000_000, apikey.Key{})
 		resp, body := e.do("POST", "/v1/chat/completions", secret, chatBody("demo", "hello", map[string]any{"stream": true}), nil)
 		if resp.Header.Get(gateway.HeaderReceiptID) == "" {
 			t.Fatal("stream without Imogate-Receipt-Id")

@@ -9,9 +9,9 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/inference"
 	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/metering/redisstore"
 )
 
 // APIError is an error with everything the client sees: the HTTP status and
@@ -95,9 +95,9 @@ func toAPIError(err error) *APIError {
 	case errors.Is(err, metering.ErrIdempotencyInProgress):
 		return apiErr(http.StatusConflict, "invalid_request_error", "idempotency_in_progress",
 			"a request with this Idempotency-Key is still in progress; retry later")
-	case errors.Is(err, metering.ErrNotFound):
+	case errors.Is(err, metering.ErrNotFound), errors.Is(err, apikey.ErrNotFound):
 		return apiErr(http.StatusNotFound, "invalid_request_error", "not_found", "not found")
-	case errors.Is(err, redisstore.ErrKeyRevoked):
+	case errors.Is(err, apikey.ErrRevoked):
 		return apiErr(http.StatusUnauthorized, "invalid_request_error", "invalid_api_key", "this API key has been revoked")
 	case errors.Is(err, inference.ErrTimeout):
 		return apiErr(http.StatusGatewayTimeout, "api_error", "upstream_timeout", "the model server did not answer in time; you were not charged")

@@ -23,10 +23,11 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/config"
 	"github.com/imogate/imogate/inference"
 	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/redisstore"
 	"github.com/imogate/imogate/settlement/archive"
 )
 
@@ -215,13 +216,13 @@ func (s *Server) routes() {
 	v1.Post("/embeddings", s.paid(inference.Embeddings))
 	v1.Get("/receipts/:id", s.getReceipt)
 	v1.Get("/receipts/:id/proof", s.receiptProof)
-	own := v1.Group("/owner", requireRole(RoleOwner, RoleAdmin))
+	own := v1.Group("/owner", requireRole(apikey.RoleOwner, apikey.RoleAdmin))
 	own.Get("/models/:model/usage", s.ownerUsage)
 	own.Get("/models/:model/revenue", s.ownerRevenue)
 	own.Get("/models/:model/keys", s.ownerKeys)
 	own.Get("/models/:model/batches", s.ownerBatches)
 
-	adm := a.Group("/admin", s.authenticate, requireRole(RoleAdmin))
+	adm := a.Group("/admin", s.authenticate, requireRole(apikey.RoleAdmin))
 	adm.Post("/keys", s.createKey)
 	adm.Get("/keys", s.listKeys)
 	adm.Delete("/keys/:id", s.revokeKey)

@@ -15,16 +15,16 @@ import (
 
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/gateway"
 	"github.com/imogate/imogate/inference/demo"
 	"github.com/imogate/imogate/inference/openai"
 	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/metering/redisstore"
 )
 
 func TestChatCompletionChargesAndSigns(t *testing.T) {
 	e := newEnv(t)
-	acct, secret := e.key(1_000_000, redisstore.Key{})
+	acct, secret := e.key(1_000_000, apikey.Key{})
 	body := chatBody("demo", "hello there", nil)
 	resp, b := e.do("POST", "/v1/chat/completions", secret, body, nil)
 	if resp.StatusCode != 200 {
@@ -82,11 +82,11 @@ func TestChatCompletionChargesAndSigns(t *testing.T) {
 
 func TestReceiptVisibility(t *testing.T) {
 	e := newEnv(t)
-	_, payer := e.key(1_000_000, redisstore.Key{})
-	_, other := e.key(1_000_000, redisstore.Key{})
-	_, owner := e.key(0, redisstore.Key{Role: gateway.RoleOwner, Models: []string{"demo"}})
-	_, otherOwner := e.key(0, redisstore.Key{Role: gateway.RoleOwner, Models: []string{"another-model"}})
-	_, auditor := e.key(0, redisstore.Key{Role: gateway.RoleAuditor, Models: []string{}})
+	_, payer := e.key(1_000_000, apikey.Key{})
+	_, other := e.key(1_000_000, apikey.Key{})
+	_, owner := e.key(0, apikey.Key{Role: apikey.RoleOwner, Models: []string{"demo"}})
+	_, otherOwner := e.key(0, apikey.Key{Role: apikey.RoleOwner, Models: []string{"another-model"}})
+	_, auditor := e.key(0, apikey.Key{Role: apikey.RoleAuditor, Models: []string{}})
 	resp, b := e.do("POST", "/v1/chat/completions", payer, chatBody("demo", "x", nil), nil)
 	if resp.StatusCode != 200 {
 		t.Fatalf("%d %s", resp.StatusCode, b)
@@ -148,7 +148,7 @@ func TestBadInputCostsNothing(t *testing.T) {
 		status int
 		code   string
 	}
-	appKey := func(e *env) string { _, s := e.key(1_000_000, redisstore.Key{}); return s }
+	appKey := func(e *env) string { _, s := e.key(1_000_000, apikey.Key{}); return s }
 	big := chatBody("demo", strings.Repeat("a", 70<<10), nil)
 	tests := []tc{
 		{name: "malformed JSON", body: []byte(`{"model":`), status: 400, code: "invalid_request"},
@@ -169,11 +169,11 @@ func TestBadInputCostsNothing(t *testing.T) {
 		{name: "unknown key", secret: func(*env) string { return "imk_00" }, body: chatBody("demo", "x", nil), status: 401, code: "invalid_api_key"},
 		{name: "garbage token", secret: func(*env) string { return "hello" }, body: chatBody("demo", "x", nil), status: 401, code: "invalid_api_key"},
 		{name: "model not allowed", secret: func(e *env) string {
-			_, s := e.key(1_000_000, redisstore.Key{Models: []string{"other"}})
+			_, s := e.key(1_000_000, apikey.Key{Models: []string{"other"}})
 			return s
 		}, body: chatBody("demo", "x", nil), status: 403, code: "model_not_allowed"},
-		{name: "no balance", secret: func(e *env) string { _, s := e.key(0, redisstore.Key{}); return s }, body: chatBody("demo", "x", nil), status: 402, code: "insufficient_balance"},
-		{name: "balance below max cost", secret: func(e *env) string { _, s := e.key(1100, redisstore.Key{}); return s }, body: chatBody("demo", "x", nil), status: 402, code: "insufficient_balance"},
+		{name: "no balance", secret: func(e *env) string { _, s := e.key(0, apikey.Key{}); return s }, body: chatBody("demo", "x", nil), status: 402, code: "insufficient_balance"},
+		{name: "balance below max cost", secret: func(e *env) string { _, s := e.key(1100, apikey.Key{}); return s }, body: chatBody("demo", "x", nil), status: 402, code: "insufficient_balance"},
 		{name: "idempotency key too long", body: chatBody("demo", "x", nil), hdr: map[string]string{"Idempotency-Key": strings.Repeat("k", 256)}, status: 400, code: "invalid_request"},
 	}
 	upstream := []struct {
@@ -252,7 +252,7 @@ func TestBadInputCostsNothing(t *testing.T) {
 
 func TestRateLimitRetryAfter(t *testing.T) {
 	e := newEnv(t)
-	acct, secret := e.key(1_000_000, redisstore.Key{RPM: 2})
+	acct, secret := e.key(1_000_000, apikey.Key{RPM: 2})
 	for i := 0; i < 2; i++ {
 		if r, b := e.do("POST", "/v1/chat/completions", secret, chatBody("demo", "x", nil), nil); r.StatusCode != 200 {
 			t.Fatalf("call %d: %d %s", i, r.StatusCode, b)
@@ -278,7 +278,7 @@ func TestConcurrentCallsExactBalance(t *testing.T) {
 	const fee, calls, fits = 7_000_001, 1000, 500
 	e := newEnv(t, withPrice(metering.Price{PerRequest: fee}))
 	e.listen()
-	acct, secret := e.key(fee*fits, redisstore.Key{})
+	acct, secret := e.key(fee*fits, apikey.Key{})
 	client := &http.Client{Transport: &http.Transport{MaxIdleConnsPerHost: 256, MaxConnsPerHost: 256}}
 	var ok, paymentRequired, other atomic.Int64
 	var wg sync.WaitGroup
@@ -373,7 +373,7 @@ func readSSE(t *testing.T, r io.Reader) []sseEvent {
 func TestStreamingReceipt(t *testing.T) {
 	e := newEnv(t)
 	e.listen()
-	acct, secret := e.key(1_000_000, redisstore.Key{})
+	acct, secret := e.key(1_000_000, apikey.Key{})
 	body := chatBody("demo", "stream me", map[string]any{"stream": true})
 	req, _ := http.NewRequest("POST", e.base+"/v1/chat/completions", bytes.NewReader(body))
 	req.Header.Set("Authorization", "Bearer "+secret)
@@ -453,7 +453,7 @@ func TestStreamingReceipt(t *testing.T) {
 func TestClientDisconnectBillsWhatWasGenerated(t *testing.T) {
 	e := newEnv(t, withBackend(demo.New(demo.Config{TokenLatency: 30 * time.Millisecond})))
 	e.listen()
-	acct, secret := e.key(1_000_000, redisstore.Key{})
+	acct, secret := e.key(1_000_000, apikey.Key{})
 	req, _ := http.NewRequest("POST", e.base+"/v1/chat/completions", bytes.NewReader(chatBody("demo", "a long story please", map[string]any{"stream": true})))
 	req.Header.Set("Authorization", "Bearer "+secret)
 	resp, err := http.DefaultClient.Do(req)
@@ -473,7 +473,7 @@ func TestClientDisconnectBillsWhatWasGenerated(t *testing.T) {
 		}
 	}
 	resp.Body.Close() // the client goes away mid-stream
-	var lr redisstore.LoggedReceipt
+	var lr metering.LoggedReceipt
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		lr, err = e.store.ReceiptByID(t.Context(), e.model.Token, commonHash(rid))
@@ -507,7 +507,7 @@ func TestIdempotentRetry(t *testing.T) {
 	for _, stream := range []bool{false, true} {
 		t.Run(map[bool]string{false: "plain", true: "stream"}[stream], func(t *testing.T) {
 			e := newEnv(t)
-			acct, secret := e.key(1_000_000, redisstore.Key{})
+			acct, secret := e.key(1_000_000, apikey.Key{})
 			body := chatBody("demo", "once", map[string]any{"stream": stream})
 			hdr := map[string]string{"Idempotency-Key": "order-42"}
 			r1, b1 := e.do("POST", "/v1/chat/completions", secret, body, hdr)
@@ -533,7 +533,7 @@ func TestIdempotentRetry(t *testing.T) {
 				t.Fatalf("other body: %d %s", r3.StatusCode, b3)
 			}
 			// Another key's Idempotency-Key space is separate.
-			_, secret2 := e.key(1_000_000, redisstore.Key{})
+			_, secret2 := e.key(1_000_000, apikey.Key{})
 			if r4, _ := e.do("POST", "/v1/chat/completions", secret2, body, hdr); r4.StatusCode != 200 || r4.Header.Get(gateway.HeaderReplayed) != "" {
 				t.Fatal("idempotency keys leak across accounts")
 			}
@@ -546,7 +546,7 @@ func TestIdempotentRetry(t *testing.T) {
 func TestGracefulShutdownCommitsInFlight(t *testing.T) {
 	e := newEnv(t, withBackend(demo.New(demo.Config{TokenLatency: 20 * time.Millisecond})))
 	e.listen()
-	acct, secret := e.key(1_000_000, redisstore.Key{})
+	acct, secret := e.key(1_000_000, apikey.Key{})
 	req, _ := http.NewRequest("POST", e.base+"/v1/chat/completions", bytes.NewReader(chatBody("demo", "finish me", map[string]any{"stream": true})))
 	req.Header.Set("Authorization", "Bearer "+secret)
 	resp, err := http.DefaultClient.Do(req)
@@ -575,7 +575,7 @@ func TestGracefulShutdownCommitsInFlight(t *testing.T) {
 
 func TestModelsAndHealth(t *testing.T) {
 	e := newEnv(t)
-	_, secret := e.key(1_000_000, redisstore.Key{})
+	_, secret := e.key(1_000_000, apikey.Key{})
 	r, b := e.do("GET", "/v1/models", secret, nil, nil)
 	if r.StatusCode != 200 || !strings.Contains(string(b), `"id":"demo"`) || !strings.Contains(string(b), `"owned_by":"imogate-demo"`) {
 		t.Fatalf("%d %s", r.StatusCode, b)
@@ -604,8 +604,8 @@ func TestAdminAPI(t *testing.T) {
 		t.Fatalf("%d %s", r.StatusCode, b)
 	}
 	var created struct {
-		Key    redisstore.Key `json:"key"`
-		APIKey string         `json:"api_key"`
+		Key    apikey.Key `json:"key"`
+		APIKey string     `json:"api_key"`
 	}
 	json.Unmarshal(b, &created)
 	if !strings.HasPrefix(created.APIKey, "imk_") {
@@ -640,7 +640,7 @@ func TestAdminAPI(t *testing.T) {
 
 func TestEmbeddingsAndCompletions(t *testing.T) {
 	e := newEnv(t)
-	_, secret := e.key(1_000_000, redisstore.Key{})
+	_, secret := e.key(1_000_000, apikey.Key{})
 	r, b := e.do("POST", "/v1/embeddings", secret, []byte(`{"model":"demo","input":["a b","c"]}`), nil)
 	if r.StatusCode != 200 || !strings.Contains(string(b), `"embedding"`) {
 		t.Fatalf("%d %s", r.StatusCode, b)

@@ -19,12 +19,13 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/prometheus/client_golang/prometheus"
 
+	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/gateway"
 	"github.com/imogate/imogate/inference"
 	"github.com/imogate/imogate/inference/demo"
 	"github.com/imogate/imogate/internal/testredis"
 	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/redisstore"
 )
 
 const adminToken = "test-admin-token-0123456789"
@@ -102,7 +103,7 @@ func (e *env) listen() {
 }
 
 // key creates an app key for the model with credit and returns (id, secret).
-func (e *env) key(credit int64, k redisstore.Key) (string, string) {
+func (e *env) key(credit int64, k apikey.Key) (string, string) {
 	e.t.Helper()
 	if k.Name == "" {
 		k.Name = "test"

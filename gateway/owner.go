@@ -12,6 +12,7 @@ import (
 
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/metering"
 	"github.com/imogate/imogate/settlement"
 )
@@ -42,7 +43,7 @@ func (s *Server) ownedModel(c *fiber.Ctx) (*Model, error) {
 	name := c.Params("model")
 	m, ok := s.models[name]
 	p := principalOf(c)
-	if !ok || p == nil || (p.Role != RoleAdmin && !p.Allows(name)) {
+	if !ok || p == nil || (p.Role != apikey.RoleAdmin && !p.Allows(name)) {
 		return nil, modelNotFound()
 	}
 	return m, nil

@@ -8,9 +8,8 @@ import (
 	"testing"
 	"time"
 
-	"github.com/imogate/imogate/gateway"
+	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/metering/redisstore"
 	"github.com/imogate/imogate/settlement"
 )
 
@@ -80,9 +79,9 @@ func ownUsagePath(model, group string) string {
 // TestOwnerAPI checks the owner's numbers against the receipts issued.
 func TestOwnerAPI(t *testing.T) {
 	f := audNewFixture(t, false)
-	owner := f.audRole(gateway.RoleOwner, "demo")
-	app2ID, app2 := f.key(500_000_000, redisstore.Key{Name: "second app", Models: []string{"*"}, RPM: 60})
-	f.key(7, redisstore.Key{Name: "other-only", Models: []string{"other"}})
+	owner := f.audRole(apikey.RoleOwner, "demo")
+	app2ID, app2 := f.key(500_000_000, apikey.Key{Name: "second app", Models: []string{"*"}, RPM: 60})
+	f.key(7, apikey.Key{Name: "other-only", Models: []string{"other"}})
 	rs := append(f.audCalls(f.appSecret, 4), f.audCalls(app2, 2)...)
 	fees := ownFees(rs)
 	prompt, completion := ownTokens(rs)
@@ -171,7 +170,7 @@ func TestOwnerAPI(t *testing.T) {
 		var k ownKeys
 		body := f.audGet("/v1/owner/models/demo/keys", owner, http.StatusOK, &k)
 		for _, secret := range []string{f.appSecret, app2, owner} {
-			if strings.Contains(string(body), secret) || strings.Contains(string(body), strings.TrimPrefix(secret, redisstore.KeyPrefix)) {
+			if strings.Contains(string(body), secret) || strings.Contains(string(body), strings.TrimPrefix(secret, apikey.Prefix)) {
 				t.Fatal("the keys listing contains an API key")
 			}
 		}
@@ -194,9 +193,9 @@ func TestOwnerAPI(t *testing.T) {
 // 403; nobody writes through the owner API.
 func TestOwnerScoping(t *testing.T) {
 	f := audNewFixture(t, false)
-	owner := f.audRole(gateway.RoleOwner, "demo")
-	allOwner := f.audRole(gateway.RoleOwner, "*")
-	aud := f.audRole(gateway.RoleAuditor, "*")
+	owner := f.audRole(apikey.RoleOwner, "demo")
+	allOwner := f.audRole(apikey.RoleOwner, "*")
+	aud := f.audRole(apikey.RoleAuditor, "*")
 	for _, route := range []string{"usage", "revenue", "keys", "batches"} {
 		t.Run(route, func(t *testing.T) {
 			mine, theirs := "/v1/owner/models/demo/"+route, "/v1/owner/models/other/"+route
@@ -225,7 +224,7 @@ func TestOwnerScoping(t *testing.T) {
 // TestOwnerBadInput: every malformed parameter is a 400 naming it.
 func TestOwnerBadInput(t *testing.T) {
 	f := audNewFixture(t, false)
-	owner := f.audRole(gateway.RoleOwner, "demo")
+	owner := f.audRole(apikey.RoleOwner, "demo")
 	now := time.Now().UTC()
 	q := func(kv ...string) string {
 		v := url.Values{}

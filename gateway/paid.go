@@ -19,7 +19,6 @@ import (
 
 	"github.com/imogate/imogate/inference"
 	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/metering/redisstore"
 )
 
 // HTTP headers carrying receipts (DESIGN.md).
@@ -362,7 +361,7 @@ func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *m
 	// The receipt and charge are committed; its signature is written behind,
 	// batched with others. Signatures are deterministic (RFC 6979): one lost
 	// in a crash is recomputed from the log when the receipt is read.
-	s.sigs.add(redisstore.SignatureWrite{Token: r.Model, Seq: r.Seq, Sig: sig})
+	s.sigs.add(metering.SignatureWrite{Token: r.Model, Seq: r.Seq, Sig: sig})
 	if h.principal.TPM > 0 {
 		if err := s.store.CountTokens(ctx, h.principal.Account, int64(u.PromptTokens)+int64(u.CompletionTokens)); err != nil {
 			s.log.Warn("token rate counter not updated", "err", err)

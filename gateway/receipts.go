@@ -12,8 +12,8 @@ import (
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/gofiber/fiber/v2"
 
+	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/metering/redisstore"
 	"github.com/imogate/imogate/settlement/archive"
 )
 
@@ -60,7 +60,7 @@ func (s *Server) listModels(c *fiber.Ctx) error {
 	p := principalOf(c)
 	data := []modelObject{}
 	for _, name := range s.order {
-		if p.Allows(name) || p.Role == RoleAuditor {
+		if p.Allows(name) || p.Role == apikey.RoleAuditor {
 			data = append(data, s.modelObject(s.models[name]))
 		}
 	}
@@ -103,24 +103,24 @@ func (s *Server) getReceipt(c *fiber.Ctx) error {
 // canReadReceipt says whether p may read a receipt of model m: the account
 // that paid it, an owner of the model, an auditor or an admin. A receipt read
 // back from the archive carries no account, only its pseudonymous payer.
-func canReadReceipt(p *Principal, lr redisstore.LoggedReceipt, m *Model) bool {
+func canReadReceipt(p *Principal, lr metering.LoggedReceipt, m *Model) bool {
 	switch p.Role {
-	case RoleAuditor, RoleAdmin:
+	case apikey.RoleAuditor, apikey.RoleAdmin:
 		return true
-	case RoleOwner:
+	case apikey.RoleOwner:
 		return p.Allows(m.Name)
 	}
 	return lr.Account == p.Account || (lr.Account == "" && lr.Payer == metering.PayerOf(p.Account))
 }
 
 // findReceipt looks the id up in each model's log (models are few).
-func (s *Server) findReceipt(ctx context.Context, id common.Hash) (redisstore.LoggedReceipt, *Model, error) {
+func (s *Server) findReceipt(ctx context.Context, id common.Hash) (metering.LoggedReceipt, *Model, error) {
 	for _, m := range s.byToken {
 		lr, err := s.store.ReceiptByID(ctx, m.Token, id)
 		if errors.Is(err, metering.ErrNotFound) {
 			continue
 		}
-		var arch *redisstore.ArchivedError
+		var arch *metering.ArchivedError
 		if errors.As(err, &arch) {
 			return s.archivedReceipt(ctx, m, id, arch.Seq)
 		}
@@ -132,12 +132,12 @@ func (s *Server) findReceipt(ctx context.Context, id common.Hash) (redisstore.Lo
 		}
 		return lr, m, nil
 	}
-	return redisstore.LoggedReceipt{}, nil, apiErr(http.StatusNotFound, "invalid_request_error", "receipt_not_found", "no receipt with this id is visible to you")
+	return metering.LoggedReceipt{}, nil, apiErr(http.StatusNotFound, "invalid_request_error", "receipt_not_found", "no receipt with this id is visible to you")
 }
 
 // signed returns a logged receipt with its signature, signing it again if
 // the signature was never stored (signatures are deterministic).
-func (s *Server) signed(ctx context.Context, lr redisstore.LoggedReceipt) (metering.SignedReceipt, error) {
+func (s *Server) signed(ctx context.Context, lr metering.LoggedReceipt) (metering.SignedReceipt, error) {
 	sig := lr.Signature
 	if len(sig) != 65 {
 		if lr.Signer != s.signer.Address() {
@@ -168,18 +168,18 @@ func (s *Server) replayReceipt(ctx context.Context, m *Model, id common.Hash) ([
 
 // archivedReceipt reads a receipt that has left Redis from its settled
 // batch's archived receipts.ndjson.
-func (s *Server) archivedReceipt(ctx context.Context, m *Model, id common.Hash, seq uint64) (redisstore.LoggedReceipt, *Model, error) {
+func (s *Server) archivedReceipt(ctx context.Context, m *Model, id common.Hash, seq uint64) (metering.LoggedReceipt, *Model, error) {
 	gone := apiErr(http.StatusNotFound, "invalid_request_error", "receipt_not_found", "the receipt was settled and is not in this gateway's archive")
 	b, err := s.batchOfSeq(ctx, m.Token, seq)
 	if err != nil {
-		return redisstore.LoggedReceipt{}, nil, err
+		return metering.LoggedReceipt{}, nil, err
 	}
 	data, ok, err := s.archivedFile(ctx, &b, archive.ReceiptsFile)
 	if err != nil {
-		return redisstore.LoggedReceipt{}, nil, err
+		return metering.LoggedReceipt{}, nil, err
 	}
 	if !ok {
-		return redisstore.LoggedReceipt{}, nil, gone
+		return metering.LoggedReceipt{}, nil, gone
 	}
 	for len(data) > 0 {
 		var line []byte
@@ -189,11 +189,11 @@ func (s *Server) archivedReceipt(ctx context.Context, m *Model, id common.Hash, 
 		}
 		var rc metering.SignedReceipt
 		if err := rc.UnmarshalJSON(line); err != nil {
-			return redisstore.LoggedReceipt{}, nil, fmt.Errorf("archived receipts of batch %d: %w", b.ID, err)
+			return metering.LoggedReceipt{}, nil, fmt.Errorf("archived receipts of batch %d: %w", b.ID, err)
 		}
 		if rc.ID == id {
-			return redisstore.LoggedReceipt{Receipt: rc.Receipt, Signature: rc.Signature, Signer: rc.Signer, ModelName: m.Name}, m, nil
+			return metering.LoggedReceipt{Receipt: rc.Receipt, Signature: rc.Signature, Signer: rc.Signer, ModelName: m.Name}, m, nil
 		}
 	}
-	return redisstore.LoggedReceipt{}, nil, gone
+	return metering.LoggedReceipt{}, nil, gone
 }

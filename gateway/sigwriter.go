@@ -6,7 +6,8 @@ import (
 	"sync"
 	"time"
 
-	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/metering"
+	"github.com/imogate/imogate/redisstore"
 )
 
 // sigWriter stores receipt signatures behind the hot path: signatures are
@@ -19,7 +20,7 @@ type sigWriter struct {
 	log   *slog.Logger
 
 	mu      sync.Mutex
-	pending []redisstore.SignatureWrite
+	pending []metering.SignatureWrite
 	wake    chan struct{}
 	done    chan struct{}
 	stop    chan struct{}
@@ -32,7 +33,7 @@ func newSigWriter(store *redisstore.Store, log *slog.Logger) *sigWriter {
 	return w
 }
 
-func (w *sigWriter) add(sw redisstore.SignatureWrite) {
+func (w *sigWriter) add(sw metering.SignatureWrite) {
 	w.mu.Lock()
 	w.pending = append(w.pending, sw)
 	w.mu.Unlock()

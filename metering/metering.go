@@ -1,7 +1,12 @@
+// Package metering holds imogate's metering domain: the signed usage
+// receipt (its EIP-712 encoding, signature and JSON form), prices, the
+// requests of the hold → charge → receipt steps a store carries out
+// atomically, the receipt log's entries, and the domain errors that the
+// gateway maps to HTTP statuses. It imports no implementation: the Redis
+// store (package redisstore) implements what its consumers declare.
 package metering
 
 import (
-	"context"
 	"errors"
 	"fmt"
 	"math/big"
@@ -24,10 +29,13 @@ var (
 	// ErrDuplicateReceiptID: a reservation named a receipt id that is already
 	// committed; receipt ids are never reused.
 	ErrDuplicateReceiptID = errors.New("receipt id already used")
-	// ErrNotFound: no such receipt, key or account.
+	// ErrNotFound: no such receipt.
 	ErrNotFound = errors.New("not found")
 	// ErrAmountRange: an amount outside the exact int64 range Redis computes in.
 	ErrAmountRange = errors.New("amount out of range")
+	// ErrBadAccount: an account id that cannot name a balance (empty, too
+	// long, or with characters that separate key parts).
+	ErrBadAccount = errors.New("invalid account id")
 )
 
 // InsufficientBalanceError carries the balance and the amount needed.
@@ -136,19 +144,29 @@ type Usage struct {
 	Fees             *big.Int
 }
 
-// Meter is the atomic reservation/commit contract the gateway needs. Each
-// method is one atomic step in the store.
-//
-// Reserve holds Amount against the account's balance or fails with
-// *InsufficientBalanceError, leaving the balance unchanged; with an
-// idempotency key it may instead return a Replay of the stored response.
-// Commit charges the actual fee, returns the rest of the hold, assigns the
-// next seq, appends the receipt to the log and bumps usage counters, all at
-// once; committing the same reservation twice returns the first receipt.
-// Release returns the whole hold; it is a no-op for a reservation already
-// committed or released.
-type Meter interface {
-	Reserve(ctx context.Context, req ReserveRequest) (*Reservation, *Replay, error)
-	Commit(ctx context.Context, req CommitRequest) (Receipt, error)
-	Release(ctx context.Context, r *Reservation) error
+// LoggedReceipt is a receipt as held in a model's receipt log, with its
+// signature if one has been stored, the signer it was issued under and the
+// account and model name it was issued to. A receipt read back from a
+// settled batch's archive carries no account (only its pseudonymous payer).
+type LoggedReceipt struct {
+	Receipt
+	Signature []byte
+	Signer    common.Address
+	Account   string
+	ModelName string
+}
+
+// SignatureWrite is one receipt signature to store.
+type SignatureWrite struct {
+	Token common.Address
+	Seq   uint64
+	Sig   []byte
+}
+
+// ArchivedError says a receipt's log entry has been trimmed after its batch
+// was settled and archived: look it up in the archive by Seq.
+type ArchivedError struct{ Seq uint64 }
+
+func (e *ArchivedError) Error() string {
+	return fmt.Sprintf("receipt %d was archived and trimmed from the log", e.Seq)
 }

@@ -1,8 +1,3 @@
-// Package metering holds imogate's metering domain: the signed usage
-// receipt (its EIP-712 encoding, signature and JSON form), prices, the
-// reservation/commit contract a store implements, and the domain errors that
-// the gateway maps to HTTP statuses. The Redis implementation lives in
-// metering/redisstore.
 package metering
 
 import (

@@ -47,11 +47,12 @@ import (
 	"github.com/redis/go-redis/v9"
 	"github.com/valyala/fasthttp"
 
+	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/gateway"
 	"github.com/imogate/imogate/inference/openai"
 	"github.com/imogate/imogate/internal/childproc"
 	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/redisstore"
 )
 
 func main() {
@@ -157,7 +158,7 @@ func run(args []string, out io.Writer) error {
 	default:
 		return fmt.Errorf("-gateway %q: want process or inprocess", *mode)
 	}
-	k, secret, err := st.CreateKey(ctx, redisstore.Key{Name: "load", Models: []string{"*"}})
+	k, secret, err := st.CreateKey(ctx, apikey.Key{Name: "load", Models: []string{"*"}})
 	if err != nil {
 		return err
 	}

@@ -23,10 +23,11 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
+	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/config"
 	"github.com/imogate/imogate/gateway"
 	"github.com/imogate/imogate/internal/redisproc"
-	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/redisstore"
 	"github.com/imogate/imogate/settlement/batcher"
 	"github.com/imogate/imogate/settlement/contracts/deploy"
 	"github.com/imogate/imogate/settlement/devchain"
@@ -166,7 +167,7 @@ func runDev(ctx context.Context, out io.Writer, o devOptions) error {
 	}
 	defer rdb.Close()
 	st := redisstore.New(rdb, nil)
-	k, secret, err := st.CreateKey(ctx, redisstore.Key{Name: "dev", Role: gateway.RoleApp, Models: []string{"*"}})
+	k, secret, err := st.CreateKey(ctx, apikey.Key{Name: "dev", Role: apikey.RoleApp, Models: []string{"*"}})
 	if err != nil {
 		return err
 	}

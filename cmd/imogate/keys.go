@@ -10,8 +10,9 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/spf13/cobra"
 
+	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/config"
-	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/redisstore"
 )
 
 func newKeysCmd() *cobra.Command {
@@ -46,7 +47,7 @@ func newKeysCmd() *cobra.Command {
 				}
 			}
 			return withStore(cmd, cfg, func(st *redisstore.Store) error {
-				k, secret, err := st.CreateKey(cmd.Context(), redisstore.Key{Name: name, Role: role, Models: ms, RPM: rpm, TPM: tpm})
+				k, secret, err := st.CreateKey(cmd.Context(), apikey.Key{Name: name, Role: role, Models: ms, RPM: rpm, TPM: tpm})
 				if err != nil {
 					return err
 				}
@@ -87,7 +88,7 @@ func newKeysCmd() *cobra.Command {
 			if err != nil {
 				return err
 			}
-			var keys []redisstore.Key
+			var keys []apikey.Key
 			if err := withStore(cmd, cfg, func(st *redisstore.Store) (err error) {
 				keys, err = st.ListKeys(cmd.Context())
 				return err

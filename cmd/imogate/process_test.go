@@ -26,9 +26,10 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/internal/childproc"
 	"github.com/imogate/imogate/internal/testredis"
-	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/redisstore"
 	"github.com/imogate/imogate/settlement/devchain"
 )
 
@@ -150,8 +151,8 @@ func (p *proc) run(args ...string) []byte {
 func (p *proc) newKey(credit int64) (id, secret string) {
 	p.t.Helper()
 	var out struct {
-		Key    redisstore.Key `json:"key"`
-		APIKey string         `json:"api_key"`
+		Key    apikey.Key `json:"key"`
+		APIKey string     `json:"api_key"`
 	}
 	b := p.run("keys", "create", "--name", "proc", "--credit-model", "demo", "--credit-wei", fmt.Sprint(credit), "--json")
 	if err := json.Unmarshal(b, &out); err != nil {

@@ -17,7 +17,7 @@ import (
 	"github.com/imogate/imogate/inference/demo"
 	"github.com/imogate/imogate/inference/openai"
 	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/redisstore"
 )
 
 func newRootCmd() *cobra.Command {

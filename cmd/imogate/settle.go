@@ -17,7 +17,7 @@ import (
 	"github.com/spf13/cobra"
 
 	"github.com/imogate/imogate/config"
-	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/redisstore"
 	"github.com/imogate/imogate/settlement"
 	"github.com/imogate/imogate/settlement/archive"
 	"github.com/imogate/imogate/settlement/batcher"

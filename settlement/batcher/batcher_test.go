@@ -12,7 +12,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
-	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/redisstore"
 	"github.com/imogate/imogate/settlement"
 	"github.com/imogate/imogate/settlement/batcher"
 	"github.com/imogate/imogate/settlement/contracts/chaintest"

@@ -14,7 +14,8 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/rpc"
 
-	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/metering"
+	"github.com/imogate/imogate/redisstore"
 	"github.com/imogate/imogate/settlement"
 	"github.com/imogate/imogate/settlement/contracts/bindings"
 )
@@ -52,7 +53,7 @@ type Store interface {
 	LastSeq(ctx context.Context, token common.Address) (uint64, error)
 	// Receipts loads the logged receipts first..last, in seq order, with
 	// their signatures where stored; missing entries are simply absent.
-	Receipts(ctx context.Context, token common.Address, first, last uint64) ([]redisstore.LoggedReceipt, error)
+	Receipts(ctx context.Context, token common.Address, first, last uint64) ([]metering.LoggedReceipt, error)
 	// LastBatch loads the highest-numbered batch record, or fails with
 	// settlement.ErrBatchNotFound.
 	LastBatch(ctx context.Context, token common.Address) (settlement.Batch, error)

@@ -10,7 +10,6 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/metering/redisstore"
 	"github.com/imogate/imogate/settlement"
 	"github.com/imogate/imogate/settlement/merkle"
 )
@@ -89,7 +88,7 @@ func (m *model) sealNext(ctx context.Context, prev *settlement.Batch) (bool, err
 
 // receipts loads first..last from the log and checks that every one is
 // there, in order, for this model.
-func (m *model) receipts(ctx context.Context, first, last uint64) ([]redisstore.LoggedReceipt, error) {
+func (m *model) receipts(ctx context.Context, first, last uint64) ([]metering.LoggedReceipt, error) {
 	rs, err := m.b.store.Receipts(ctx, m.token, first, last)
 	if err != nil {
 		return nil, err
@@ -106,7 +105,7 @@ func (m *model) receipts(ctx context.Context, first, last uint64) ([]redisstore.
 }
 
 // build returns the Merkle tree and the fee sum of logged receipts.
-func build(rs []redisstore.LoggedReceipt) (*merkle.ReceiptTree, *big.Int, error) {
+func build(rs []metering.LoggedReceipt) (*merkle.ReceiptTree, *big.Int, error) {
 	plain := make([]metering.Receipt, len(rs))
 	fee := new(big.Int)
 	for i := range rs {

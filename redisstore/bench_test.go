@@ -8,7 +8,6 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/metering/redisstore"
 )
 
 // BenchmarkReserveCommit is the metering hot path of one paid call as the
@@ -23,7 +22,7 @@ func BenchmarkReserveCommit(b *testing.B) {
 	if _, err := f.st.Credit(b.Context(), f.token, "bench", 1<<62); err != nil {
 		b.Fatal(err)
 	}
-	pending := make(chan redisstore.SignatureWrite, 4096)
+	pending := make(chan metering.SignatureWrite, 4096)
 	run := func(b *testing.B) {
 		r, _, err := f.st.Reserve(b.Context(), metering.ReserveRequest{Token: f.token, Account: "bench", ReceiptID: randomID(b), Amount: 10_000, TTL: time.Minute})
 		if err != nil {
@@ -38,9 +37,9 @@ func BenchmarkReserveCommit(b *testing.B) {
 		if err != nil {
 			b.Fatal(err)
 		}
-		pending <- redisstore.SignatureWrite{Token: rc.Model, Seq: rc.Seq, Sig: sig}
+		pending <- metering.SignatureWrite{Token: rc.Model, Seq: rc.Seq, Sig: sig}
 		if len(pending) >= 64 {
-			batch := make([]redisstore.SignatureWrite, 0, 64)
+			batch := make([]metering.SignatureWrite, 0, 64)
 			for len(pending) > 0 && len(batch) < 64 {
 				batch = append(batch, <-pending)
 			}

@@ -36,67 +36,6 @@ func (k modelKeys) archiveCursor() string  { return k.p + "batch:archived" }
 func (k modelKeys) lease() string          { return k.p + "batcher:lease" }
 func (k modelKeys) fence() string          { return k.p + "batcher:fence" }
 
-var acquireLeaseScript = redis.NewScript(`
-local cur = redis.call('GET', KEYS[1])
-if cur then
-  local sep = string.find(cur, '|', 1, true)
-  if sep and string.sub(cur, 1, sep - 1) == ARGV[1] then
-    redis.call('PEXPIRE', KEYS[1], ARGV[2])
-    return string.sub(cur, sep + 1)
-  end
-  return false
-end
-local f = redis.call('INCR', KEYS[2])
-redis.call('SET', KEYS[1], ARGV[1] .. '|' .. f, 'NX', 'PX', ARGV[2])
-return tostring(f)`)
-
-var releaseLeaseScript = redis.NewScript(`
-local cur = redis.call('GET', KEYS[1])
-if cur and string.sub(cur, 1, string.len(ARGV[1]) + 1) == ARGV[1] .. '|' then
-  redis.call('DEL', KEYS[1])
-end
-return 1`)
-
-// AcquireLease takes or renews owner's lease on the model's batcher for ttl
-// and returns the fencing token to pass to every write. A new lease gets a
-// fencing token greater than any before it; a renewal keeps its token. It
-// fails with settlement.ErrLeaseHeld while another owner holds the lease.
-func (s *Store) AcquireLease(ctx context.Context, token common.Address, owner string, ttl time.Duration) (int64, error) {
-	if owner == "" || strings.Contains(owner, "|") {
-		return 0, fmt.Errorf("acquire lease: invalid owner %q", owner)
-	}
-	k := keysOf(token)
-	v, err := acquireLeaseScript.Run(ctx, s.rdb, []string{k.lease(), k.fence()}, owner, ttl.Milliseconds()).Text()
-	if errors.Is(err, redis.Nil) {
-		return 0, settlement.ErrLeaseHeld
-	}
-	if err != nil {
-		return 0, fmt.Errorf("acquire lease: %w", err)
-	}
-	f, err := strconv.ParseInt(v, 10, 64)
-	if err != nil {
-		return 0, fmt.Errorf("acquire lease: bad fencing token %q", v)
-	}
-	return f, nil
-}
-
-// ReleaseLease gives up owner's lease, if it still holds it, so another
-// batcher can take over at once.
-func (s *Store) ReleaseLease(ctx context.Context, token common.Address, owner string) error {
-	if err := releaseLeaseScript.Run(ctx, s.rdb, []string{keysOf(token).lease()}, owner).Err(); err != nil {
-		return fmt.Errorf("release lease: %w", err)
-	}
-	return nil
-}
-
-var saveBatchScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-  return redis.error_reply('FENCED')
-end
-redis.call('HSET', KEYS[2], unpack(ARGV, 3))
-redis.call('ZADD', KEYS[3], ARGV[2], ARGV[2])
-return 'OK'`)
-
 // SaveBatch writes a batch record (every field, replacing the previous
 // version) if fence is the current fencing token, and fails with
 // settlement.ErrFenced otherwise.
@@ -264,13 +203,6 @@ func (s *Store) ArchiveCursor(ctx context.Context, token common.Address) (uint64
 	return v, nil
 }
 
-var setCursorScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-  return redis.error_reply('FENCED')
-end
-redis.call('SET', KEYS[2], ARGV[2])
-return 'OK'`)
-
 // SetArchiveCursor moves the archive cursor to next, fenced like SaveBatch.
 func (s *Store) SetArchiveCursor(ctx context.Context, token common.Address, fence int64, next uint64) error {
 	k := keysOf(token)
@@ -283,26 +215,6 @@ func (s *Store) SetArchiveCursor(ctx context.Context, token common.Address, fenc
 	}
 	return nil
 }
-
-var trimScript = redis.NewScript(`
-if redis.call('GET', KEYS[1]) ~= ARGV[1] then
-  return redis.error_reply('FENCED')
-end
-local n = redis.call('XTRIM', KEYS[2], 'MINID', ARGV[2])
-local first = tonumber(ARGV[3])
-local last = tonumber(ARGV[4])
-local fields = {}
-for i = first, last do
-  fields[#fields + 1] = string.format('%d', i)
-  if #fields == 1000 then
-    redis.call('HDEL', KEYS[3], unpack(fields))
-    fields = {}
-  end
-end
-if #fields > 0 then
-  redis.call('HDEL', KEYS[3], unpack(fields))
-end
-return n`)
 
 // TrimReceipts deletes every log entry with seq ≤ last and the signatures of
 // seqs first..last, fenced like SaveBatch, and returns how many log entries

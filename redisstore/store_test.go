@@ -16,7 +16,7 @@ import (
 
 	"github.com/imogate/imogate/internal/testredis"
 	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/metering/redisstore"
+	"github.com/imogate/imogate/redisstore"
 )
 
 // clock is a settable test clock.
@@ -272,7 +272,7 @@ func TestCreditBounds(t *testing.T) {
 		t.Fatalf("balance after refused debit = %d", got)
 	}
 	for _, bad := range []string{"", "a|b", "a:b", "{x}", "has space"} {
-		if _, err := f.st.Credit(ctx, f.token, bad, 1); !errors.Is(err, redisstore.ErrBadAccount) {
+		if _, err := f.st.Credit(ctx, f.token, bad, 1); !errors.Is(err, metering.ErrBadAccount) {
 			t.Errorf("account %q: %v", bad, err)
 		}
 	}
@@ -568,7 +568,7 @@ func TestScriptsRunOnCluster(t *testing.T) {
 func TestSetSignaturesAcrossModels(t *testing.T) {
 	ctx := t.Context()
 	a, b := newFixture(t), newFixture(t)
-	var ws []redisstore.SignatureWrite
+	var ws []metering.SignatureWrite
 	for i, f := range []*fixture{a, b, a, b, a} {
 		if _, err := f.st.Credit(ctx, f.token, "x", 100); err != nil {
 			t.Fatal(err)
@@ -581,7 +581,7 @@ func TestSetSignaturesAcrossModels(t *testing.T) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		ws = append(ws, redisstore.SignatureWrite{Token: f.token, Seq: rc.Seq, Sig: []byte{byte(i), 1, 2}})
+		ws = append(ws, metering.SignatureWrite{Token: f.token, Seq: rc.Seq, Sig: []byte{byte(i), 1, 2}})
 	}
 	if err := a.st.SetSignatures(ctx, ws); err != nil {
 		t.Fatal(err)

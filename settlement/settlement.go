@@ -14,6 +14,7 @@
 package settlement
 
 import (
+	"context"
 	"errors"
 	"math/big"
 	"time"
@@ -99,3 +100,34 @@ var (
 	// ErrLeaseHeld: another batcher holds the model's lease.
 	ErrLeaseHeld = errors.New("lease held by another batcher")
 )
+
+// SearchBatches finds, among batches 0..count-1 whose seq ranges are
+// contiguous and increasing (as the contract enforces), the one whose range
+// holds seq, by binary search; rangeOf reads a batch's range. found is false
+// when no batch holds seq. It returns as soon as it reads the batch that
+// holds seq, so the last call of rangeOf was for the id returned.
+func SearchBatches(ctx context.Context, count, seq uint64, rangeOf func(ctx context.Context, id uint64) (first, last uint64, err error)) (id uint64, found bool, err error) {
+	if count == 0 {
+		return 0, false, nil
+	}
+	lo, hi := uint64(0), count-1
+	for lo <= hi {
+		mid := lo + (hi-lo)/2
+		first, last, err := rangeOf(ctx, mid)
+		if err != nil {
+			return 0, false, err
+		}
+		switch {
+		case seq < first:
+			if mid == 0 {
+				return 0, false, nil
+			}
+			hi = mid - 1
+		case seq > last:
+			lo = mid + 1
+		default:
+			return mid, true, nil
+		}
+	}
+	return 0, false, nil
+}

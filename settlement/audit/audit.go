@@ -24,6 +24,7 @@ import (
 	"github.com/imogate/imogate/metering"
 	"github.com/imogate/imogate/settlement/archive"
 	"github.com/imogate/imogate/settlement/contracts/bindings"
+	"github.com/imogate/imogate/settlement/onchain"
 )
 
 // Chain is what an audit reads from a node. *ethclient.Client and
@@ -77,7 +78,8 @@ func (c *Config) Validate() error {
 
 // Auditor runs audits for one (settlement contract, operator).
 type Auditor struct {
-	cfg Config
+	cfg    Config
+	reader *onchain.Reader
 }
 
 // New returns an Auditor for cfg.
@@ -88,7 +90,7 @@ func New(cfg Config) (*Auditor, error) {
 	if cfg.BlockRange == 0 {
 		cfg.BlockRange = 10_000
 	}
-	return &Auditor{cfg: cfg}, nil
+	return &Auditor{cfg: cfg, reader: onchain.NewReader(cfg.Chain, cfg.Settlement, cfg.Operator)}, nil
 }
 
 // Status is the outcome of one check.
@@ -171,87 +173,10 @@ func (r *Report) Failed() []string {
 	return out
 }
 
-var (
-	settlementABI = bindings.NewUsageSettlement()
-	tokenABI      = bindings.NewRevenueShareToken()
-	settledTopic  = settlementABI.GetABI().Events["Settled"].ID
-	revenueTopic  = tokenABI.GetABI().Events["RevenueReceived"].ID
-)
-
 func (a *Auditor) progress(phase string, done, total uint64) {
 	if a.cfg.Progress != nil {
 		a.cfg.Progress(phase, done, total)
 	}
-}
-
-func (a *Auditor) call(ctx context.Context, data []byte) ([]byte, error) {
-	to := a.cfg.Settlement
-	return a.cfg.Chain.CallContract(ctx, ethereum.CallMsg{To: &to, Data: data}, nil)
-}
-
-// onChainBatch reads getBatch; a zero root means the batch has not settled.
-func (a *Auditor) onChainBatch(ctx context.Context, token common.Address, id uint64) (bindings.GetBatchOutput, error) {
-	out, err := a.call(ctx, settlementABI.PackGetBatch(a.cfg.Operator, token, id))
-	if err != nil {
-		return bindings.GetBatchOutput{}, fmt.Errorf("read batch %d: %w", id, err)
-	}
-	v, err := settlementABI.UnpackGetBatch(out)
-	if err != nil {
-		return bindings.GetBatchOutput{}, fmt.Errorf("decode batch %d: %w", id, err)
-	}
-	return v, nil
-}
-
-// channel reads the contract's next batch id and next seq for token.
-func (a *Auditor) channel(ctx context.Context, token common.Address) (nextID, nextSeq uint64, err error) {
-	out, err := a.call(ctx, settlementABI.PackNextBatchId(a.cfg.Operator, token))
-	if err == nil {
-		nextID, err = settlementABI.UnpackNextBatchId(out)
-	}
-	if err != nil {
-		return 0, 0, fmt.Errorf("read next batch id: %w", err)
-	}
-	out, err = a.call(ctx, settlementABI.PackNextSeq(a.cfg.Operator, token))
-	if err == nil {
-		nextSeq, err = settlementABI.UnpackNextSeq(out)
-	}
-	if err != nil {
-		return 0, 0, fmt.Errorf("read next seq: %w", err)
-	}
-	return nextID, nextSeq, nil
-}
-
-// batchOfSeq finds the settled batch whose range holds seq by binary search
-// over getBatch (ranges are contiguous and increasing, enforced on-chain).
-// ok is false if seq has not settled.
-func (a *Auditor) batchOfSeq(ctx context.Context, token common.Address, seq uint64) (id uint64, b bindings.GetBatchOutput, ok bool, err error) {
-	nextID, nextSeq, err := a.channel(ctx, token)
-	if err != nil {
-		return 0, b, false, err
-	}
-	if seq == 0 || seq >= nextSeq || nextID == 0 {
-		return 0, b, false, nil
-	}
-	lo, hi := uint64(0), nextID-1
-	for lo <= hi {
-		mid := lo + (hi-lo)/2
-		b, err = a.onChainBatch(ctx, token, mid)
-		if err != nil {
-			return 0, b, false, err
-		}
-		switch {
-		case seq < b.FirstSeq:
-			if mid == 0 {
-				return 0, b, false, nil
-			}
-			hi = mid - 1
-		case seq > b.LastSeq:
-			lo = mid + 1
-		default:
-			return mid, b, true, nil
-		}
-	}
-	return 0, b, false, nil
 }
 
 // filterLogs runs q over blocks from..to (to 0: the head) in BlockRange
@@ -289,20 +214,17 @@ func (a *Auditor) filterLogs(ctx context.Context, phase string, from, to uint64,
 // every operator for token when allOperators is set, optionally of one
 // batch id, in blocks from..to (to 0: the head).
 func (a *Auditor) settledEvents(ctx context.Context, token common.Address, allOperators bool, id *uint64, from, to uint64) ([]settled, error) {
-	topics := [][]common.Hash{{settledTopic}, {common.BytesToHash(a.cfg.Operator[:])}, {common.BytesToHash(token[:])}}
+	op := &a.cfg.Operator
 	if allOperators {
-		topics[1] = nil
+		op = nil
 	}
-	if id != nil {
-		topics = append(topics, []common.Hash{common.BigToHash(new(big.Int).SetUint64(*id))})
-	}
-	logs, err := a.filterLogs(ctx, "Settled events", from, to, ethereum.FilterQuery{Addresses: []common.Address{a.cfg.Settlement}, Topics: topics})
+	logs, err := a.filterLogs(ctx, "Settled events", from, to, onchain.SettledQuery(a.cfg.Settlement, op, token, id))
 	if err != nil {
 		return nil, err
 	}
 	out := make([]settled, 0, len(logs))
 	for i := range logs {
-		ev, err := settlementABI.UnpackSettledEvent(&logs[i])
+		ev, err := onchain.SettlementABI.UnpackSettledEvent(&logs[i])
 		if err != nil {
 			return nil, fmt.Errorf("decode Settled event in tx %s: %w", logs[i].TxHash, err)
 		}
@@ -322,10 +244,10 @@ type settled struct {
 func (a *Auditor) revenueInTx(rcpt *types.Receipt, token common.Address) []*big.Int {
 	var out []*big.Int
 	for _, l := range rcpt.Logs {
-		if l.Address != token || len(l.Topics) != 2 || l.Topics[0] != revenueTopic || l.Topics[1] != common.BytesToHash(a.cfg.Settlement[:]) {
+		if l.Address != token || len(l.Topics) != 2 || l.Topics[0] != onchain.RevenueTopic || l.Topics[1] != common.BytesToHash(a.cfg.Settlement[:]) {
 			continue
 		}
-		if ev, err := tokenABI.UnpackRevenueReceivedEvent(l); err == nil {
+		if ev, err := onchain.TokenABI.UnpackRevenueReceivedEvent(l); err == nil {
 			out = append(out, ev.Amount)
 		}
 	}
@@ -345,20 +267,4 @@ func domainProblem(d metering.Domain, chainID *big.Int, contract common.Address)
 		return fmt.Sprintf("domain verifying contract %s, want the settlement contract %s", d.VerifyingContract, contract)
 	}
 	return ""
-}
-
-func toBinding(r *metering.Receipt) bindings.UsageSettlementReceipt {
-	return bindings.UsageSettlementReceipt{
-		Id: r.ID, Model: r.Model, Payer: r.Payer, Seq: r.Seq, Timestamp: r.Timestamp,
-		PromptTokens: r.PromptTokens, CompletionTokens: r.CompletionTokens, Fee: r.Fee,
-		RequestHash: r.RequestHash, ResponseHash: r.ResponseHash,
-	}
-}
-
-func hashes(p []common.Hash) [][32]byte {
-	out := make([][32]byte, len(p))
-	for i := range p {
-		out[i] = p[i]
-	}
-	return out
 }

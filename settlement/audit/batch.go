@@ -77,7 +77,7 @@ func (a *Auditor) Batch(ctx context.Context, token common.Address, id uint64) (*
 	if err != nil {
 		return nil, fmt.Errorf("read chain id: %w", err)
 	}
-	oc, err := a.onChainBatch(ctx, token, id)
+	oc, err := a.reader.Batch(ctx, token, id)
 	if err != nil {
 		return nil, err
 	}

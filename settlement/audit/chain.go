@@ -9,6 +9,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/imogate/imogate/settlement/archive"
+	"github.com/imogate/imogate/settlement/onchain"
 )
 
 // Names of the checks of a chain audit.
@@ -82,7 +83,8 @@ func (a *Auditor) History(ctx context.Context, token common.Address) (*Report, e
 	rep.total("deposited", deposited)
 	rep.total("depositedAllOperators", allDeposited)
 
-	nextID, nextSeq, err := a.channel(ctx, token)
+	ch, err := a.reader.Channel(ctx, token)
+	nextID, nextSeq := ch.NextBatchID, ch.NextSeq
 	if err != nil {
 		return nil, err
 	}
@@ -95,7 +97,7 @@ func (a *Auditor) History(ctx context.Context, token common.Address) (*Report, e
 		if !e.BatchId.IsUint64() {
 			continue
 		}
-		oc, err := a.onChainBatch(ctx, token, e.BatchId.Uint64())
+		oc, err := a.reader.Batch(ctx, token, e.BatchId.Uint64())
 		if err != nil {
 			return nil, err
 		}
@@ -123,7 +125,7 @@ func (a *Auditor) History(ctx context.Context, token common.Address) (*Report, e
 func (a *Auditor) checkRevenue(ctx context.Context, rep *Report, token common.Address, all []settled) error {
 	logs, err := a.filterLogs(ctx, revenuePhase, a.cfg.FromBlock, 0, ethereum.FilterQuery{
 		Addresses: []common.Address{token},
-		Topics:    [][]common.Hash{{revenueTopic}, {common.BytesToHash(a.cfg.Settlement[:])}},
+		Topics:    [][]common.Hash{{onchain.RevenueTopic}, {common.BytesToHash(a.cfg.Settlement[:])}},
 	})
 	if err != nil {
 		return err
@@ -131,7 +133,7 @@ func (a *Auditor) checkRevenue(ctx context.Context, rep *Report, token common.Ad
 	received := new(big.Int)
 	byTx := map[common.Hash][]*big.Int{}
 	for i := range logs {
-		ev, err := tokenABI.UnpackRevenueReceivedEvent(&logs[i])
+		ev, err := onchain.TokenABI.UnpackRevenueReceivedEvent(&logs[i])
 		if err != nil {
 			return fmt.Errorf("decode RevenueReceived in tx %s: %w", logs[i].TxHash, err)
 		}

@@ -60,7 +60,7 @@ func (a *Auditor) Receipt(ctx context.Context, r metering.SignedReceipt) (*Repor
 		rep.pass(CheckDomain, "imogate v1, chain %s, contract %s", chainID, a.cfg.Settlement)
 	}
 
-	id, b, ok, err := a.batchOfSeq(ctx, token, r.Seq)
+	id, b, ok, err := a.reader.BatchOfSeq(ctx, token, r.Seq)
 	if err != nil {
 		return nil, err
 	}
@@ -78,13 +78,9 @@ func (a *Auditor) Receipt(ctx context.Context, r metering.SignedReceipt) (*Repor
 	rep.check(CheckSigner, b.Signer == r.Signer,
 		fmt.Sprintf("%s is batch %d's on-chain signer", r.Signer, id),
 		fmt.Sprintf("receipt names signer %s, batch %d's on-chain signer is %s", r.Signer, id, b.Signer))
-	out, err := a.call(ctx, settlementABI.PackVerifyReceiptSignature(a.cfg.Operator, token, id, toBinding(&r.Receipt), r.Signature))
+	okSig, err := a.reader.VerifyReceiptSignature(ctx, token, id, &r.Receipt, r.Signature)
 	if err != nil {
-		return nil, fmt.Errorf("call verifyReceiptSignature: %w", err)
-	}
-	okSig, err := settlementABI.UnpackVerifyReceiptSignature(out)
-	if err != nil {
-		return nil, fmt.Errorf("decode verifyReceiptSignature: %w", err)
+		return nil, err
 	}
 	rep.check(CheckSignatureOnChain, okSig, "verifyReceiptSignature returned true",
 		fmt.Sprintf("verifyReceiptSignature(batch %d) returned false", id))
@@ -134,13 +130,9 @@ func (a *Auditor) Receipt(ctx context.Context, r metering.SignedReceipt) (*Repor
 	rep.check(CheckProof, merkle.Verify(b.Root, r.Leaf(), proof),
 		fmt.Sprintf("%d-step proof verifies against the on-chain root", len(proof)),
 		"the archived proof does not verify against the on-chain root")
-	out, err = a.call(ctx, settlementABI.PackVerifyReceipt(a.cfg.Operator, token, id, toBinding(&r.Receipt), hashes(proof)))
+	okProof, err := a.reader.VerifyReceipt(ctx, token, id, &r.Receipt, proof)
 	if err != nil {
-		return nil, fmt.Errorf("call verifyReceipt: %w", err)
-	}
-	okProof, err := settlementABI.UnpackVerifyReceipt(out)
-	if err != nil {
-		return nil, fmt.Errorf("decode verifyReceipt: %w", err)
+		return nil, err
 	}
 	rep.check(CheckProofOnChain, okProof, "verifyReceipt returned true", fmt.Sprintf("verifyReceipt(batch %d) returned false", id))
 	return rep, nil

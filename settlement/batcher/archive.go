@@ -76,7 +76,7 @@ func (m *model) writeArchive(ctx context.Context, b *settlement.Batch) error {
 		return fmt.Errorf("%w: the log now gives root %s and fees %s for batch %d, sealed as %s and %s",
 			ErrRootMismatch, tree.Root(), fee, b.ID, b.Root, b.Fee)
 	}
-	ob, err := m.b.onChainBatch(ctx, m.token, b.ID)
+	ob, err := m.b.reader.Batch(ctx, m.token, b.ID)
 	if err != nil {
 		return err
 	}

@@ -16,6 +16,7 @@ import (
 	"github.com/imogate/imogate/settlement/contracts/bindings"
 	"github.com/imogate/imogate/settlement/contracts/chaintest"
 	"github.com/imogate/imogate/settlement/merkle"
+	"github.com/imogate/imogate/settlement/onchain"
 )
 
 func newArchive(t *testing.T) *archive.Dir {
@@ -64,7 +65,7 @@ func TestArchiveThenTrim(t *testing.T) {
 			}
 
 			// Every receipt is provable from the archive alone, on-chain.
-			sc := settlementABI.Instance(e.client, e.settlement)
+			sc := onchain.SettlementABI.Instance(e.client, e.settlement)
 			evs := e.settledEvents()
 			for id := range uint64(3) {
 				rec, err := e.store.Batch(ctx, e.token, id)
@@ -101,12 +102,12 @@ func TestArchiveThenTrim(t *testing.T) {
 					for j := range proof {
 						pf[j] = proof[j]
 					}
-					ok, err := bind.Call(sc, nil, settlementABI.PackVerifyReceipt(e.operator, e.token, id, toBinding(&r), pf), settlementABI.UnpackVerifyReceipt)
+					ok, err := bind.Call(sc, nil, onchain.SettlementABI.PackVerifyReceipt(e.operator, e.token, id, toBinding(&r), pf), onchain.SettlementABI.UnpackVerifyReceipt)
 					if err != nil || !ok {
 						t.Fatalf("verifyReceipt(batch %d, seq %d) = %v, %v", id, r.Seq, ok, err)
 					}
 					sr := ab.Receipts[i]
-					ok, err = bind.Call(sc, nil, settlementABI.PackVerifyReceiptSignature(e.operator, e.token, id, toBinding(&sr.Receipt), sr.Signature), settlementABI.UnpackVerifyReceiptSignature)
+					ok, err = bind.Call(sc, nil, onchain.SettlementABI.PackVerifyReceiptSignature(e.operator, e.token, id, toBinding(&sr.Receipt), sr.Signature), onchain.SettlementABI.UnpackVerifyReceiptSignature)
 					if err != nil || !ok {
 						t.Fatalf("verifyReceiptSignature(batch %d, seq %d) = %v, %v", id, sr.Seq, ok, err)
 					}
@@ -166,10 +167,10 @@ func TestArchiveWaitsForMissingSignature(t *testing.T) {
 func TestSnapshotKeeper(t *testing.T) {
 	e := newEnv(t, func(o *envOptions) { o.snapshotInterval = time.Second })
 	ctx := t.Context()
-	tc := tokenABI.Instance(e.client, e.token)
+	tc := onchain.TokenABI.Instance(e.client, e.token)
 	snapshotID := func() *big.Int {
 		t.Helper()
-		v, err := bind.Call(tc, nil, tokenABI.PackCurrentSnapshotId(), tokenABI.UnpackCurrentSnapshotId)
+		v, err := bind.Call(tc, nil, onchain.TokenABI.PackCurrentSnapshotId(), onchain.TokenABI.UnpackCurrentSnapshotId)
 		if err != nil {
 			t.Fatal(err)
 		}

@@ -42,6 +42,7 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/imogate/imogate/settlement"
+	"github.com/imogate/imogate/settlement/onchain"
 )
 
 // Batcher settles the receipts of one operator for a set of models.
@@ -50,6 +51,7 @@ type Batcher struct {
 	store    Store
 	chain    Chain
 	operator common.Address
+	reader   *onchain.Reader
 	signer   types.Signer
 	log      *slog.Logger
 	models   []*model
@@ -84,6 +86,7 @@ func New(cfg Config) (*Batcher, error) {
 		store:    cfg.Store,
 		chain:    cfg.Chain,
 		operator: crypto.PubkeyToAddress(cfg.Key.PublicKey),
+		reader:   onchain.NewReader(cfg.Chain, cfg.Settlement, crypto.PubkeyToAddress(cfg.Key.PublicKey)),
 		signer:   types.LatestSignerForChainID(cfg.ChainID),
 		log:      cfg.Logger.With("operator", crypto.PubkeyToAddress(cfg.Key.PublicKey).Hex(), "instance", cfg.InstanceID),
 	}

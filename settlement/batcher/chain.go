@@ -10,14 +10,11 @@ import (
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
-	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/imogate/imogate/metering"
 	"github.com/imogate/imogate/redisstore"
 	"github.com/imogate/imogate/settlement"
-	"github.com/imogate/imogate/settlement/contracts/bindings"
 )
 
 // Chain is what the batcher needs from a node. *ethclient.Client and
@@ -98,82 +95,6 @@ var (
 	ErrMissingSignature = errors.New("receipt has no stored signature")
 )
 
-var (
-	settlementABI = bindings.NewUsageSettlement()
-	tokenABI      = bindings.NewRevenueShareToken()
-	settledTopic  = settlementABI.GetABI().Events["Settled"].ID
-)
-
-// channelState is the contract's view of (operator, token).
-type channelState struct {
-	nextBatchID uint64
-	nextSeq     uint64
-}
-
-func (b *Batcher) call(ctx context.Context, to common.Address, data []byte) ([]byte, error) {
-	return b.chain.CallContract(ctx, ethereum.CallMsg{From: b.operator, To: &to, Data: data}, nil)
-}
-
-func (b *Batcher) channel(ctx context.Context, token common.Address) (channelState, error) {
-	out, err := b.call(ctx, b.cfg.Settlement, settlementABI.PackNextBatchId(b.operator, token))
-	if err != nil {
-		return channelState{}, fmt.Errorf("read next batch id: %w", err)
-	}
-	id, err := settlementABI.UnpackNextBatchId(out)
-	if err != nil {
-		return channelState{}, fmt.Errorf("decode next batch id: %w", err)
-	}
-	out, err = b.call(ctx, b.cfg.Settlement, settlementABI.PackNextSeq(b.operator, token))
-	if err != nil {
-		return channelState{}, fmt.Errorf("read next seq: %w", err)
-	}
-	seq, err := settlementABI.UnpackNextSeq(out)
-	if err != nil {
-		return channelState{}, fmt.Errorf("decode next seq: %w", err)
-	}
-	return channelState{nextBatchID: id, nextSeq: seq}, nil
-}
-
-func (b *Batcher) onChainBatch(ctx context.Context, token common.Address, id uint64) (bindings.GetBatchOutput, error) {
-	out, err := b.call(ctx, b.cfg.Settlement, settlementABI.PackGetBatch(b.operator, token, id))
-	if err != nil {
-		return bindings.GetBatchOutput{}, fmt.Errorf("read batch %d: %w", id, err)
-	}
-	v, err := settlementABI.UnpackGetBatch(out)
-	if err != nil {
-		return bindings.GetBatchOutput{}, fmt.Errorf("decode batch %d: %w", id, err)
-	}
-	return v, nil
-}
-
-// settledEvent finds the Settled event of batch id of (operator, token).
-func (b *Batcher) settledEvent(ctx context.Context, token common.Address, id uint64) (*bindings.UsageSettlementSettled, error) {
-	logs, err := b.chain.FilterLogs(ctx, ethereum.FilterQuery{
-		FromBlock: new(big.Int).SetUint64(b.cfg.LogFromBlock),
-		Addresses: []common.Address{b.cfg.Settlement},
-		Topics: [][]common.Hash{
-			{settledTopic},
-			{common.BytesToHash(b.operator[:])},
-			{common.BytesToHash(token[:])},
-			{common.BigToHash(new(big.Int).SetUint64(id))},
-		},
-	})
-	if err != nil {
-		return nil, fmt.Errorf("find Settled event of batch %d: %w", id, err)
-	}
-	for i := len(logs) - 1; i >= 0; i-- {
-		if logs[i].Removed {
-			continue
-		}
-		ev, err := settlementABI.UnpackSettledEvent(&logs[i])
-		if err != nil {
-			return nil, fmt.Errorf("decode Settled event: %w", err)
-		}
-		return ev, nil
-	}
-	return nil, fmt.Errorf("find Settled event of batch %d: %w", id, ethereum.NotFound)
-}
-
 // fees returns the tip and fee cap for a new transaction: the node's
 // suggested tip and twice the base fee plus the tip, within the caps.
 func (b *Batcher) fees(ctx context.Context) (tip, feeCap, baseFee *big.Int, err error) {
@@ -224,27 +145,6 @@ func (b *Batcher) broadcast(ctx context.Context, tx *types.Transaction) error {
 func isAlreadyKnown(err error) bool {
 	s := strings.ToLower(err.Error())
 	return strings.Contains(s, "already known") || strings.Contains(s, "known transaction")
-}
-
-// revertReason names a contract revert carried by err, or "".
-func revertReason(err error) string {
-	var de rpc.DataError
-	if !errors.As(err, &de) {
-		return ""
-	}
-	s, ok := de.ErrorData().(string)
-	if !ok {
-		return ""
-	}
-	data, derr := hexutil.Decode(s)
-	if derr != nil || len(data) < 4 {
-		return ""
-	}
-	v, uerr := settlementABI.UnpackError(data)
-	if uerr != nil {
-		return s
-	}
-	return strings.TrimPrefix(fmt.Sprintf("%T%+v", v, v), "*bindings.UsageSettlement")
 }
 
 // bump returns v raised by 12.5%, rounded up: the minimum a replacement

@@ -29,6 +29,7 @@ import (
 	"github.com/imogate/imogate/settlement/contracts/bindings"
 	"github.com/imogate/imogate/settlement/contracts/chaintest"
 	"github.com/imogate/imogate/settlement/contracts/deploy"
+	"github.com/imogate/imogate/settlement/onchain"
 )
 
 var (
@@ -231,12 +232,12 @@ func (e *env) allSettled() bool {
 
 func (e *env) channel() (uint64, uint64) {
 	e.t.Helper()
-	c := settlementABI.Instance(e.client, e.settlement)
-	id, err := bind.Call(c, nil, settlementABI.PackNextBatchId(e.operator, e.token), settlementABI.UnpackNextBatchId)
+	c := onchain.SettlementABI.Instance(e.client, e.settlement)
+	id, err := bind.Call(c, nil, onchain.SettlementABI.PackNextBatchId(e.operator, e.token), onchain.SettlementABI.UnpackNextBatchId)
 	if err != nil {
 		e.t.Fatal(err)
 	}
-	seq, err := bind.Call(c, nil, settlementABI.PackNextSeq(e.operator, e.token), settlementABI.UnpackNextSeq)
+	seq, err := bind.Call(c, nil, onchain.SettlementABI.PackNextSeq(e.operator, e.token), onchain.SettlementABI.UnpackNextSeq)
 	if err != nil {
 		e.t.Fatal(err)
 	}
@@ -247,8 +248,8 @@ func (e *env) channel() (uint64, uint64) {
 // operator for the token, in batch order.
 func (e *env) settledEvents() []*bindings.UsageSettlementSettled {
 	e.t.Helper()
-	c := settlementABI.Instance(e.client, e.settlement)
-	it, err := bind.FilterEvents(c, &bind.FilterOpts{Context: e.t.Context()}, settlementABI.UnpackSettledEvent,
+	c := onchain.SettlementABI.Instance(e.client, e.settlement)
+	it, err := bind.FilterEvents(c, &bind.FilterOpts{Context: e.t.Context()}, onchain.SettlementABI.UnpackSettledEvent,
 		[]any{e.operator}, []any{e.token})
 	if err != nil {
 		e.t.Fatal(err)

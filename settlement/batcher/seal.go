@@ -22,16 +22,16 @@ func (m *model) sealNext(ctx context.Context, prev *settlement.Batch) (bool, err
 	if prev != nil {
 		id, first = prev.ID+1, prev.LastSeq+1
 	}
-	ch, err := m.b.channel(ctx, m.token)
+	ch, err := m.b.reader.Channel(ctx, m.token)
 	if err != nil {
 		return false, err
 	}
 	switch {
-	case ch.nextBatchID > id:
+	case ch.NextBatchID > id:
 		m.log.Warn("the chain has a batch the store has no record of; re-deriving it from the chain", "batch", id)
 		return true, m.adopt(ctx, id, nil)
-	case ch.nextBatchID < id:
-		if prev != nil && ch.nextBatchID == prev.ID && !prev.Trimmed {
+	case ch.NextBatchID < id:
+		if prev != nil && ch.NextBatchID == prev.ID && !prev.Trimmed {
 			// A reorg deeper than the confirmations removed the batch: confirm
 			// it again (the same transaction is broadcast again, or a new one
 			// signed if its nonce is gone).
@@ -41,10 +41,10 @@ func (m *model) sealNext(ctx context.Context, prev *settlement.Batch) (bool, err
 			prev.TxHash, prev.BlockNumber, prev.BlockHash, prev.GasUsed, prev.SettledAt = common.Hash{}, 0, common.Hash{}, 0, time.Time{}
 			return true, m.save(ctx, prev)
 		}
-		return false, fmt.Errorf("%w: the chain's next batch id is %d, the store has settled up to %d", ErrChainMismatch, ch.nextBatchID, id-1)
+		return false, fmt.Errorf("%w: the chain's next batch id is %d, the store has settled up to %d", ErrChainMismatch, ch.NextBatchID, id-1)
 	}
-	if ch.nextSeq != first {
-		return false, fmt.Errorf("%w: the chain's next seq is %d, the store's is %d", ErrChainMismatch, ch.nextSeq, first)
+	if ch.NextSeq != first {
+		return false, fmt.Errorf("%w: the chain's next seq is %d, the store's is %d", ErrChainMismatch, ch.NextSeq, first)
 	}
 	lastSeq, err := m.b.store.LastSeq(ctx, m.token)
 	if err != nil {
@@ -125,7 +125,7 @@ func build(rs []metering.LoggedReceipt) (*merkle.ReceiptTree, *big.Int, error) {
 // that transaction, so confirm marks it settled once it is deep enough.
 // existing is the store's record of the batch, if any.
 func (m *model) adopt(ctx context.Context, id uint64, existing *settlement.Batch) error {
-	ob, err := m.b.onChainBatch(ctx, m.token, id)
+	ob, err := m.b.reader.Batch(ctx, m.token, id)
 	if err != nil {
 		return err
 	}
@@ -155,7 +155,7 @@ func (m *model) adopt(ctx context.Context, id uint64, existing *settlement.Batch
 		b = settlement.Batch{Token: m.token, ID: id, FirstSeq: ob.FirstSeq, LastSeq: ob.LastSeq, Fee: fee,
 			Root: tree.Root(), SealedAt: m.now()}
 	}
-	ev, err := m.b.settledEvent(ctx, m.token, id)
+	ev, err := m.b.reader.SettledEvent(ctx, m.b.chain, m.token, id, m.b.cfg.LogFromBlock)
 	if err != nil {
 		return err
 	}

@@ -12,27 +12,28 @@ import (
 	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/imogate/imogate/settlement"
+	"github.com/imogate/imogate/settlement/onchain"
 )
 
 // send signs the settle transaction of a sealed batch, records it and then
 // broadcasts it.
 func (m *model) send(ctx context.Context, b *settlement.Batch) (bool, error) {
-	ch, err := m.b.channel(ctx, m.token)
+	ch, err := m.b.reader.Channel(ctx, m.token)
 	if err != nil {
 		return false, err
 	}
 	switch {
-	case ch.nextBatchID > b.ID:
+	case ch.NextBatchID > b.ID:
 		m.log.Warn("sealed batch is already on-chain; recording its transaction", "batch", b.ID)
 		return true, m.adopt(ctx, b.ID, b)
-	case ch.nextBatchID < b.ID || ch.nextSeq != b.FirstSeq:
+	case ch.NextBatchID < b.ID || ch.NextSeq != b.FirstSeq:
 		return false, fmt.Errorf("%w: batch %d starts at seq %d, the chain expects batch %d at seq %d",
-			ErrChainMismatch, b.ID, b.FirstSeq, ch.nextBatchID, ch.nextSeq)
+			ErrChainMismatch, b.ID, b.FirstSeq, ch.NextBatchID, ch.NextSeq)
 	}
 
 	m.b.txMu.Lock()
 	defer m.b.txMu.Unlock()
-	data := settlementABI.PackSettle(m.token, b.ID, b.Root, b.FirstSeq, b.LastSeq)
+	data := onchain.SettlementABI.PackSettle(m.token, b.ID, b.Root, b.FirstSeq, b.LastSeq)
 	tip, feeCap, _, err := m.b.fees(ctx)
 	if err != nil {
 		return false, err
@@ -47,7 +48,7 @@ func (m *model) send(ctx context.Context, b *settlement.Batch) (bool, error) {
 	to := m.b.cfg.Settlement
 	est, err := m.b.chain.EstimateGas(ctx, ethereum.CallMsg{From: m.b.operator, To: &to, Value: b.Fee, Data: data})
 	if err != nil {
-		if r := revertReason(err); r != "" {
+		if r := onchain.RevertReason(err); r != "" {
 			return false, fmt.Errorf("estimate gas of settle batch %d: reverts with %s: %w", b.ID, r, err)
 		}
 		return false, fmt.Errorf("estimate gas of settle batch %d: %w", b.ID, err)
@@ -139,11 +140,11 @@ func (m *model) confirm(ctx context.Context, b *settlement.Batch) (bool, error) 
 	if nonce > b.Nonce {
 		// The nonce is used, but by none of this batch's transactions (or
 		// the node has not indexed the receipt yet): ask the contract.
-		ch, err := m.b.channel(ctx, m.token)
+		ch, err := m.b.reader.Channel(ctx, m.token)
 		if err != nil {
 			return false, err
 		}
-		if ch.nextBatchID > b.ID {
+		if ch.NextBatchID > b.ID {
 			return true, m.adopt(ctx, b.ID, b)
 		}
 		m.log.Warn("the settle transaction's nonce was used by another transaction; signing a new one",
@@ -183,11 +184,11 @@ func (m *model) confirm(ctx context.Context, b *settlement.Batch) (bool, error) 
 // mined handles a mined settle transaction.
 func (m *model) mined(ctx context.Context, b *settlement.Batch, rc *types.Receipt, head uint64) (bool, error) {
 	if rc.Status != types.ReceiptStatusSuccessful {
-		ch, err := m.b.channel(ctx, m.token)
+		ch, err := m.b.reader.Channel(ctx, m.token)
 		if err != nil {
 			return false, err
 		}
-		if ch.nextBatchID > b.ID {
+		if ch.NextBatchID > b.ID {
 			return true, m.adopt(ctx, b.ID, b)
 		}
 		m.log.Error("settle transaction reverted; signing a new one", "batch", b.ID, "tx", rc.TxHash,
@@ -208,7 +209,7 @@ func (m *model) mined(ctx context.Context, b *settlement.Batch, rc *types.Receip
 			"block", block, "confirmations", depth, "want", m.b.cfg.Confirmations)
 		return false, nil
 	}
-	ob, err := m.b.onChainBatch(ctx, m.token, b.ID)
+	ob, err := m.b.reader.Batch(ctx, m.token, b.ID)
 	if err != nil {
 		return false, err
 	}

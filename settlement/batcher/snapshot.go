@@ -10,6 +10,8 @@ import (
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+
+	"github.com/imogate/imogate/settlement/onchain"
 )
 
 // snapshotState is the snapshot keeper's memory for one token. It is not
@@ -43,7 +45,7 @@ func (m *model) keepSnapshots(ctx context.Context) error {
 		}
 		s.pending = common.Hash{}
 	}
-	out, err := m.b.call(ctx, m.token, tokenABI.PackNextSnapshotTime())
+	out, err := m.b.reader.Call(ctx, m.token, onchain.TokenABI.PackNextSnapshotTime())
 	if err == nil && len(out) == 0 || err != nil && strings.Contains(err.Error(), "execution reverted") {
 		m.log.Info("token has no nextSnapshotTime(); snapshot keeper off for it", "err", err)
 		s.unsupported = true
@@ -52,7 +54,7 @@ func (m *model) keepSnapshots(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("read nextSnapshotTime: %w", err)
 	}
-	next, err := tokenABI.UnpackNextSnapshotTime(out)
+	next, err := onchain.TokenABI.UnpackNextSnapshotTime(out)
 	if err != nil {
 		m.log.Info("token's nextSnapshotTime() is not a uint256; snapshot keeper off for it", "err", err)
 		s.unsupported = true
@@ -65,7 +67,7 @@ func (m *model) keepSnapshots(ctx context.Context) error {
 	if next.IsUint64() && head.Time < next.Uint64() || !next.IsUint64() {
 		return nil
 	}
-	data := tokenABI.PackSnapshot()
+	data := onchain.TokenABI.PackSnapshot()
 	to := m.token
 	m.b.txMu.Lock()
 	defer m.b.txMu.Unlock()

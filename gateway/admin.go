@@ -2,14 +2,12 @@ package gateway
 
 import (
 	"encoding/json"
-	"errors"
 	"net/http"
 	"strconv"
 
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/imogate/imogate/apikey"
-	"github.com/imogate/imogate/metering"
 )
 
 type createKeyRequest struct {
@@ -96,9 +94,6 @@ func (s *Server) credit(c *fiber.Ctx) error {
 		return badRequest("amount_wei", "\"amount_wei\" must be a non-zero decimal integer string of wei within ±9223372036854775807")
 	}
 	bal, err := s.store.Credit(c.UserContext(), m.Token, c.Params("account"), amt)
-	if errors.Is(err, metering.ErrAmountRange) || errors.Is(err, metering.ErrBadAccount) {
-		return badRequest("amount_wei", "%s", err.Error())
-	}
 	if err != nil {
 		return err
 	}

@@ -4,7 +4,6 @@ import (
 	"bufio"
 	"bytes"
 	"encoding/json"
-	"math/big"
 	"net/http"
 	"strconv"
 	"testing"
@@ -18,6 +17,7 @@ import (
 	"github.com/imogate/imogate/metering"
 	"github.com/imogate/imogate/settlement"
 	"github.com/imogate/imogate/settlement/archive"
+	"github.com/imogate/imogate/settlement/ledger"
 	"github.com/imogate/imogate/settlement/merkle"
 )
 
@@ -97,13 +97,11 @@ func (f *audFixture) audFence() int64 {
 // audSave writes batch id over receipts rs (consecutive seqs) in state st.
 func (f *audFixture) audSave(id uint64, rs []metering.SignedReceipt, st settlement.BatchState) settlement.Batch {
 	f.t.Helper()
-	plain := make([]metering.Receipt, len(rs))
-	fee := new(big.Int)
+	lrs := make([]metering.LoggedReceipt, len(rs))
 	for i := range rs {
-		plain[i] = rs[i].Receipt
-		fee.Add(fee, rs[i].Fee)
+		lrs[i] = metering.LoggedReceipt{Receipt: rs[i].Receipt}
 	}
-	tree, err := merkle.FromReceipts(plain)
+	tree, fee, err := ledger.TreeOf(lrs)
 	if err != nil {
 		f.t.Fatal(err)
 	}

@@ -49,18 +49,33 @@ func unauthorized(format string, args ...any) *APIError {
 // authenticate is the middleware that resolves the bearer credential into a
 // Principal: an imogate API key, a JWT, or (admin routes) the admin token.
 func (s *Server) authenticate(c *fiber.Ctx) error {
-	h := c.Get(fiber.HeaderAuthorization)
-	tok, ok := strings.CutPrefix(h, "Bearer ")
-	tok = strings.TrimSpace(tok)
-	if !ok || tok == "" {
-		return unauthorized("missing credentials: send Authorization: Bearer <API key or JWT>")
+	if _, err := s.principal(c); err != nil {
+		return err
+	}
+	return c.Next()
+}
+
+// principal resolves the request's credential into a Principal and keeps
+// it in the request's locals.
+func (s *Server) principal(c *fiber.Ctx) (*Principal, error) {
+	tok, ok := bearerToken(c)
+	if !ok {
+		return nil, unauthorized("missing credentials: send Authorization: Bearer <API key or JWT>")
 	}
 	p, err := s.resolve(c.UserContext(), tok)
 	if err != nil {
-		return err
+		return nil, err
 	}
 	c.Locals(principalKey, p)
-	return c.Next()
+	return p, nil
+}
+
+// bearerToken is the request's credential: the token of an
+// "Authorization: Bearer <token>" header.
+func bearerToken(c *fiber.Ctx) (string, bool) {
+	tok, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+	tok = strings.TrimSpace(tok)
+	return tok, ok && tok != ""
 }
 
 func (s *Server) resolve(ctx context.Context, tok string) (*Principal, error) {

@@ -12,6 +12,8 @@ import (
 	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/inference"
 	"github.com/imogate/imogate/metering"
+	"github.com/imogate/imogate/settlement"
+	"github.com/imogate/imogate/settlement/ledger"
 )
 
 // APIError is an error with everything the client sees: the HTTP status and
@@ -88,7 +90,36 @@ func toAPIError(err error) *APIError {
 			"insufficient balance for this model: %d wei available, this call may cost up to %d wei; ask the operator to credit your key", ib.Balance, ib.Needed)
 	}
 	var ue *inference.UpstreamError
+	var unavailable *ledger.UnavailableError
+	var unconfirmed *ChargeUnconfirmedError
 	switch {
+	case errors.As(err, &unconfirmed):
+		// Whether the call was charged is unknown: the client is told the
+		// truth and the id to find out by.
+		return apiErr(http.StatusServiceUnavailable, "api_error", "charge_unconfirmed",
+			"the gateway could not confirm this call's charge with its metering store: if it was charged, its receipt is at GET /v1/receipts/%s; if not, its credit hold returns to your balance when it expires", unconfirmed.ReceiptID.Hex())
+	case errors.Is(err, metering.ErrNoReservation):
+		// The hold expired and was released before the call finished: the
+		// call is not charged, so its answer is not delivered either.
+		return apiErr(http.StatusGatewayTimeout, "api_error", "reservation_expired", "the call outlived its credit hold; you were not charged")
+	case errors.Is(err, settlement.ErrBatchNotFound):
+		return apiErr(http.StatusNotFound, "invalid_request_error", "batch_not_found", "the model has no batch with this id")
+	case errors.As(err, &unavailable):
+		return apiErr(http.StatusNotFound, "invalid_request_error", "batch_data_unavailable",
+			"the receipts of batch %d have left the live log and no archive holds them", unavailable.Batch)
+	case errors.Is(err, ledger.ErrNotBatched):
+		return apiErr(http.StatusConflict, "invalid_request_error", "receipt_not_batched",
+			"the receipt is not in a settlement batch yet; retry after the next batch is sealed")
+	case errors.Is(err, ledger.ErrNotArchived):
+		return apiErr(http.StatusNotFound, "invalid_request_error", "receipt_not_found", "the receipt was settled and is not in this gateway's archive")
+	case errors.Is(err, metering.ErrBalanceRange):
+		e := apiErr(http.StatusBadRequest, "invalid_request_error", "balance_out_of_range",
+			"this change would take the balance below zero or above %d wei; nothing was changed", int64(^uint64(0)>>1))
+		e.Param = "amount_wei"
+		return e
+	case errors.Is(err, metering.ErrBadAccount):
+		return apiErr(http.StatusBadRequest, "invalid_request_error", "invalid_account",
+			"an account id is 1 to 128 characters without spaces or any of | : { }")
 	case errors.Is(err, metering.ErrIdempotencyMismatch):
 		return apiErr(http.StatusUnprocessableEntity, "invalid_request_error", "idempotency_key_reused",
 			"this Idempotency-Key was already used with a different request body")

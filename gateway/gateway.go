@@ -27,8 +27,8 @@ import (
 	"github.com/imogate/imogate/config"
 	"github.com/imogate/imogate/inference"
 	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/redisstore"
 	"github.com/imogate/imogate/settlement/archive"
+	"github.com/imogate/imogate/settlement/ledger"
 )
 
 // Model is a served model with its backend and price.
@@ -48,7 +48,7 @@ type Model struct {
 // Config is everything the gateway needs, built by main.
 type Config struct {
 	Models         []Model
-	Store          *redisstore.Store
+	Store          Store
 	Signer         *metering.Signer
 	Logger         *slog.Logger
 	Registry       *prometheus.Registry // metrics are registered here
@@ -112,7 +112,8 @@ type Server struct {
 	models         map[string]*Model
 	order          []string
 	byToken        []*Model // the first model of each distinct token (state is per token)
-	store          *redisstore.Store
+	store          Store
+	ledger         *ledger.Ledger
 	signer         *metering.Signer
 	log            *slog.Logger
 	jwt            *jwtVerifier
@@ -154,7 +155,11 @@ func New(cfg Config) (*Server, error) {
 	if kttl == 0 {
 		kttl = 2 * time.Second
 	}
-	s.audit = auditConfig{archive: cfg.Archive, public: cfg.PublicAudit, operator: cfg.Operator}
+	s.audit = auditConfig{public: cfg.PublicAudit, operator: cfg.Operator}
+	s.ledger, err = ledger.New(ledger.Config{Records: cfg.Store, Log: cfg.Store, Archive: cfg.Archive, Sign: s.signed})
+	if err != nil {
+		return nil, err
+	}
 	s.keys = newKeyCache(kttl, 100_000, now)
 	s.sigs = newSigWriter(cfg.Store, cfg.Logger)
 	if s.idemTTL <= 0 {
@@ -233,7 +238,7 @@ func (s *Server) routes() {
 func (s *Server) ready(c *fiber.Ctx) error {
 	ctx, cancel := context.WithTimeout(c.UserContext(), 2*time.Second)
 	defer cancel()
-	if err := s.store.Client().Ping(ctx).Err(); err != nil {
+	if err := s.store.Ping(ctx); err != nil {
 		s.log.Warn("not ready: redis unreachable", "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "redis": "unreachable"})
 	}
@@ -252,7 +257,8 @@ func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
 
 // Shutdown stops accepting connections, waits for in-flight calls (streams
 // included) to finish and commit their receipts, then returns. ctx bounds the
-// wait.
+// wait. The signature writer and the sweeper are stopped by their own
+// contexts, after this returns.
 func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.app.ShutdownWithContext(ctx)
 	done := make(chan struct{})
@@ -262,9 +268,14 @@ func (s *Server) Shutdown(ctx context.Context) error {
 	case <-ctx.Done():
 		return errors.Join(err, fmt.Errorf("in-flight calls still running: %w", ctx.Err()))
 	}
-	s.sigs.close()
 	return err
 }
+
+// RunSignatureWriter stores the signatures of issued receipts in batches
+// until ctx ends, then stores what is queued and returns. Run it for as long
+// as the server serves, and stop it after Shutdown: receipts whose
+// signatures were never stored are signed again when read.
+func (s *Server) RunSignatureWriter(ctx context.Context) { s.sigs.run(ctx) }
 
 // RunSweeper releases expired reservations of every model every interval
 // until ctx ends. A crash between reserve and commit therefore never holds

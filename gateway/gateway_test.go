@@ -620,6 +620,12 @@ func TestAdminAPI(t *testing.T) {
 			t.Fatalf("bad credit %s: %d %s", bad, r.StatusCode, b)
 		}
 	}
+	if _, b := e.do("POST", "/admin/accounts/"+created.Key.ID+"/credit", adminToken, []byte(`{"model":"demo","amount_wei":"-6000"}`), nil); !strings.Contains(string(b), `"code":"balance_out_of_range"`) {
+		t.Fatalf("a debit below zero: %s", b)
+	}
+	if r, b := e.do("POST", "/admin/accounts/a:b/credit", adminToken, []byte(`{"model":"demo","amount_wei":"1"}`), nil); r.StatusCode != 400 || !strings.Contains(string(b), `"code":"invalid_account"`) {
+		t.Fatalf("an invalid account: %d %s", r.StatusCode, b)
+	}
 	if e.balance(created.Key.ID) != 5000 {
 		t.Fatal("a refused credit changed the balance")
 	}

@@ -3,6 +3,7 @@ package gateway_test
 import (
 	"bufio"
 	"bytes"
+	"context"
 	"crypto/rand"
 	"encoding/json"
 	"fmt"
@@ -87,6 +88,10 @@ func newEnv(t *testing.T, opts ...option) *env {
 	if err != nil {
 		t.Fatal(err)
 	}
+	wctx, stopWriter := context.WithCancel(context.Background())
+	writerDone := make(chan struct{})
+	go func() { defer close(writerDone); srv.RunSignatureWriter(wctx) }()
+	t.Cleanup(func() { stopWriter(); <-writerDone })
 	return &env{t: t, srv: srv, store: st, signer: signer, model: cfg.Models[0]}
 }
 

@@ -229,37 +229,17 @@ func (s *Server) ownerRevenue(c *fiber.Ctx) error {
 	if tot.Fees != nil {
 		metered.Set(tot.Fees)
 	}
-	settled, inFlight := new(big.Int), new(big.Int)
-	var nSettled, nInFlight int64
-	var lastSettledSeq uint64
-	for from := uint64(0); ; {
-		bs, err := s.store.Batches(ctx, m.Token, from, maxPageLimit)
-		if err != nil {
-			return err
-		}
-		for i := range bs {
-			b := &bs[i]
-			if b.State == settlement.StateSettled {
-				settled.Add(settled, b.Fee)
-				nSettled++
-				lastSettledSeq = max(lastSettledSeq, b.LastSeq)
-			} else {
-				inFlight.Add(inFlight, b.Fee)
-				nInFlight++
-			}
-		}
-		if len(bs) < maxPageLimit {
-			break
-		}
-		from = bs[len(bs)-1].ID + 1
+	rv, err := s.ledger.Revenue(ctx, m.Token)
+	if err != nil {
+		return err
 	}
-	pending := new(big.Int).Sub(metered, settled)
+	pending := new(big.Int).Sub(metered, rv.Settled)
 	return c.JSON(fiber.Map{
 		"object": "model.revenue", "model": m.Name, "token": m.Token.Hex(),
-		"calls": tot.Calls, "metered_wei": metered.String(), "settled_wei": settled.String(), "pending_wei": pending.String(),
+		"calls": tot.Calls, "metered_wei": metered.String(), "settled_wei": rv.Settled.String(), "pending_wei": pending.String(),
 		// in_settlement_wei is the part of pending_wei in sealed or sent batches.
-		"in_settlement_wei": inFlight.String(), "settled_batches": nSettled, "unsettled_batches": nInFlight,
-		"last_settled_seq": strconv.FormatUint(lastSettledSeq, 10),
+		"in_settlement_wei": rv.InSettlement.String(), "settled_batches": rv.SettledBatches, "unsettled_batches": rv.UnsettledBatches,
+		"last_settled_seq": strconv.FormatUint(rv.LastSettledSeq, 10),
 	})
 }
 

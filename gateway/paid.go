@@ -343,7 +343,7 @@ func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *m
 			break
 		}
 		if attempt == commitAttempts || ctx.Err() != nil {
-			return metering.SignedReceipt{}, fmt.Errorf("%w: %w", errChargeUnconfirmed, err)
+			return metering.SignedReceipt{}, &ChargeUnconfirmedError{ReceiptID: h.res.ReceiptID, Err: err}
 		}
 		s.log.Warn("commit failed, outcome unknown; trying again", "receipt_id", h.res.ReceiptID.Hex(), "attempt", attempt, "err", err)
 		select {
@@ -379,24 +379,26 @@ const (
 	commitAttemptTimeout = 3 * time.Second
 )
 
-// errChargeUnconfirmed wraps the last error of a commit whose every attempt
-// ended with an unknown outcome: the call may or may not have been charged.
-var errChargeUnconfirmed = errors.New("charge unconfirmed")
+// ChargeUnconfirmedError is a commit whose every attempt ended with an
+// unknown outcome: the call may have been charged (then its receipt exists
+// and can be fetched by id) or not (then its hold goes back to the balance
+// when it expires). Err is the last attempt's error.
+type ChargeUnconfirmedError struct {
+	ReceiptID common.Hash
+	Err       error
+}
+
+func (e *ChargeUnconfirmedError) Error() string {
+	return fmt.Sprintf("charge of receipt %s unconfirmed: %v", e.ReceiptID.Hex(), e.Err)
+}
+
+func (e *ChargeUnconfirmedError) Unwrap() error { return e.Err }
 
 // outcomeUnknown tells a commit error after which the commit may have run
 // (Redis unreachable, a connection lost mid-reply, a deadline) from a
 // definite refusal, after which nothing was charged.
 func outcomeUnknown(err error) bool {
 	return !errors.Is(err, metering.ErrNoReservation) && !errors.Is(err, metering.ErrAmountRange)
-}
-
-// unconfirmedCharge answers a call whose commit failed every attempt with
-// an unknown outcome: it may have been charged (then its receipt exists and
-// can be fetched by id) or not (then its hold goes back to the balance when
-// it expires). Either way the client is told the truth and the id.
-func unconfirmedCharge(rid common.Hash) *APIError {
-	return apiErr(http.StatusServiceUnavailable, "api_error", "charge_unconfirmed",
-		"the gateway could not confirm this call's charge with its metering store: if it was charged, its receipt is at GET /v1/receipts/%s; if not, its credit hold returns to your balance when it expires", rid.Hex())
 }
 
 // complete serves a non-streaming call.
@@ -419,14 +421,9 @@ func (s *Server) complete(c *fiber.Ctx, h *heldCall) error {
 	}
 	rc, err := h.commit(resp.Usage, crypto.Keccak256Hash(out), replay)
 	if err != nil {
-		if errors.Is(err, metering.ErrNoReservation) {
-			// The hold expired and was released before the call finished: the
-			// call is not charged, so its answer is not delivered either.
-			return apiErr(http.StatusGatewayTimeout, "api_error", "reservation_expired", "the call outlived its credit hold; you were not charged")
-		}
-		if errors.Is(err, errChargeUnconfirmed) {
+		var unconfirmed *ChargeUnconfirmedError
+		if errors.As(err, &unconfirmed) {
 			c.Set(HeaderReceiptID, h.res.ReceiptID.Hex())
-			return unconfirmedCharge(h.res.ReceiptID)
 		}
 		return err
 	}

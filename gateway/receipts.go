@@ -1,7 +1,6 @@
 package gateway
 
 import (
-	"bytes"
 	"context"
 	"encoding/json"
 	"errors"
@@ -14,7 +13,6 @@ import (
 
 	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/settlement/archive"
 )
 
 // modelObject is OpenAI's model object, with imogate's additions.
@@ -88,10 +86,9 @@ func (s *Server) getReceipt(c *fiber.Ctx) error {
 	if err != nil {
 		return err
 	}
-	allowed := canReadReceipt(p, lr, m)
-	if !allowed {
+	if !canReadReceipt(p, lr, m) {
 		// Not 403: do not reveal that someone else's receipt exists.
-		return apiErr(http.StatusNotFound, "invalid_request_error", "receipt_not_found", "no receipt with this id is visible to you")
+		return receiptNotFound()
 	}
 	rc, err := s.signed(c.UserContext(), lr)
 	if err != nil {
@@ -122,7 +119,9 @@ func (s *Server) findReceipt(ctx context.Context, id common.Hash) (metering.Logg
 		}
 		var arch *metering.ArchivedError
 		if errors.As(err, &arch) {
-			return s.archivedReceipt(ctx, m, id, arch.Seq)
+			lr, err := s.ledger.ArchivedReceipt(ctx, m.Token, arch.Seq, id)
+			lr.ModelName = m.Name
+			return lr, m, err
 		}
 		if err != nil {
 			return lr, nil, err
@@ -132,7 +131,13 @@ func (s *Server) findReceipt(ctx context.Context, id common.Hash) (metering.Logg
 		}
 		return lr, m, nil
 	}
-	return metering.LoggedReceipt{}, nil, apiErr(http.StatusNotFound, "invalid_request_error", "receipt_not_found", "no receipt with this id is visible to you")
+	return metering.LoggedReceipt{}, nil, receiptNotFound()
+}
+
+// receiptNotFound is the answer for a receipt that does not exist or that
+// the caller may not see: the two are not told apart.
+func receiptNotFound() *APIError {
+	return apiErr(http.StatusNotFound, "invalid_request_error", "receipt_not_found", "no receipt with this id is visible to you")
 }
 
 // signed returns a logged receipt with its signature, signing it again if
@@ -148,7 +153,7 @@ func (s *Server) signed(ctx context.Context, lr metering.LoggedReceipt) (meterin
 		if sig, err = s.signer.Sign(&lr.Receipt); err != nil {
 			return metering.SignedReceipt{}, err
 		}
-		_ = s.store.SetSignature(ctx, lr.Model, lr.Seq, sig)
+		_ = s.store.SetSignatures(ctx, []metering.SignatureWrite{{Token: lr.Model, Seq: lr.Seq, Sig: sig}})
 	}
 	return metering.SignedReceipt{Receipt: lr.Receipt, Signature: sig, Signer: s.signer.Address(), Domain: s.signer.Domain()}, nil
 }
@@ -164,36 +169,4 @@ func (s *Server) replayReceipt(ctx context.Context, m *Model, id common.Hash) ([
 		return nil, err
 	}
 	return json.Marshal(rc)
-}
-
-// archivedReceipt reads a receipt that has left Redis from its settled
-// batch's archived receipts.ndjson.
-func (s *Server) archivedReceipt(ctx context.Context, m *Model, id common.Hash, seq uint64) (metering.LoggedReceipt, *Model, error) {
-	gone := apiErr(http.StatusNotFound, "invalid_request_error", "receipt_not_found", "the receipt was settled and is not in this gateway's archive")
-	b, err := s.batchOfSeq(ctx, m.Token, seq)
-	if err != nil {
-		return metering.LoggedReceipt{}, nil, err
-	}
-	data, ok, err := s.archivedFile(ctx, &b, archive.ReceiptsFile)
-	if err != nil {
-		return metering.LoggedReceipt{}, nil, err
-	}
-	if !ok {
-		return metering.LoggedReceipt{}, nil, gone
-	}
-	for len(data) > 0 {
-		var line []byte
-		line, data, _ = bytes.Cut(data, []byte("\n"))
-		if len(bytes.TrimSpace(line)) == 0 {
-			continue
-		}
-		var rc metering.SignedReceipt
-		if err := rc.UnmarshalJSON(line); err != nil {
-			return metering.LoggedReceipt{}, nil, fmt.Errorf("archived receipts of batch %d: %w", b.ID, err)
-		}
-		if rc.ID == id {
-			return metering.LoggedReceipt{Receipt: rc.Receipt, Signature: rc.Signature, Signer: rc.Signer, ModelName: m.Name}, m, nil
-		}
-	}
-	return metering.LoggedReceipt{}, nil, gone
 }

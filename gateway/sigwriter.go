@@ -7,30 +7,27 @@ import (
 	"time"
 
 	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/redisstore"
 )
 
 // sigWriter stores receipt signatures behind the hot path: signatures are
 // queued and written in pipelined batches, so a paid call costs two Redis
 // round trips (reserve, commit) instead of three. A signature lost in a crash
-// is recomputed on read: signing is deterministic and the log records which
-// signer the receipt was issued under.
+// (or never written) is recomputed on read: signing is deterministic and the
+// log records which signer the receipt was issued under. It writes only
+// while Server.RunSignatureWriter runs.
 type sigWriter struct {
-	store *redisstore.Store
-	log   *slog.Logger
+	store interface {
+		SetSignatures(ctx context.Context, ws []metering.SignatureWrite) error
+	}
+	log *slog.Logger
 
 	mu      sync.Mutex
 	pending []metering.SignatureWrite
 	wake    chan struct{}
-	done    chan struct{}
-	stop    chan struct{}
-	once    sync.Once
 }
 
-func newSigWriter(store *redisstore.Store, log *slog.Logger) *sigWriter {
-	w := &sigWriter{store: store, log: log, wake: make(chan struct{}, 1), done: make(chan struct{}), stop: make(chan struct{})}
-	go w.run()
-	return w
+func newSigWriter(store ReceiptLog, log *slog.Logger) *sigWriter {
+	return &sigWriter{store: store, log: log, wake: make(chan struct{}, 1)}
 }
 
 func (w *sigWriter) add(sw metering.SignatureWrite) {
@@ -43,12 +40,12 @@ func (w *sigWriter) add(sw metering.SignatureWrite) {
 	}
 }
 
-func (w *sigWriter) run() {
-	defer close(w.done)
+// run writes queued signatures until ctx ends, then writes what is left.
+func (w *sigWriter) run(ctx context.Context) {
 	for {
 		select {
 		case <-w.wake:
-		case <-w.stop:
+		case <-ctx.Done():
 			w.flush()
 			return
 		}
@@ -57,7 +54,7 @@ func (w *sigWriter) run() {
 		// thousands of tiny round trips a second into a few hundred.
 		select {
 		case <-time.After(sigGather):
-		case <-w.stop:
+		case <-ctx.Done():
 		}
 	}
 }
@@ -65,6 +62,8 @@ func (w *sigWriter) run() {
 // sigGather is the least time between two signature batches.
 const sigGather = 2 * time.Millisecond
 
+// flush writes what is queued. It runs under a context of its own: the
+// last flush happens after the writer's context has ended.
 func (w *sigWriter) flush() {
 	w.mu.Lock()
 	batch := w.pending
@@ -79,10 +78,4 @@ func (w *sigWriter) flush() {
 		cancel()
 		batch = batch[n:]
 	}
-}
-
-// close writes what is queued and stops the writer.
-func (w *sigWriter) close() {
-	w.once.Do(func() { close(w.stop) })
-	<-w.done
 }

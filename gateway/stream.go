@@ -122,9 +122,9 @@ func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
 		}
 		rc, err := h.commit(u, responseHash, replay)
 		if err != nil {
-			if errors.Is(err, errChargeUnconfirmed) {
+			var unconfirmed *ChargeUnconfirmedError
+			if errors.As(err, &unconfirmed) {
 				s.log.Error("commit of streamed call failed; whether it was charged is unknown (GET /v1/receipts/{id} tells)", "receipt_id", h.res.ReceiptID.Hex(), "err", err)
-				err = unconfirmedCharge(h.res.ReceiptID)
 			} else {
 				s.log.Error("commit of streamed call failed; call not charged", "receipt_id", h.res.ReceiptID.Hex(), "err", err)
 			}

@@ -33,6 +33,9 @@ var (
 	ErrNotFound = errors.New("not found")
 	// ErrAmountRange: an amount outside the exact int64 range Redis computes in.
 	ErrAmountRange = errors.New("amount out of range")
+	// ErrBalanceRange: a credit or debit would take a balance below zero or
+	// beyond the int64 range Redis computes in; nothing was changed.
+	ErrBalanceRange = errors.New("balance out of range")
 	// ErrBadAccount: an account id that cannot name a balance (empty, too
 	// long, or with characters that separate key parts).
 	ErrBadAccount = errors.New("invalid account id")

@@ -169,10 +169,10 @@ func (s *Store) Credit(ctx context.Context, token common.Address, account string
 	v, err := creditScript.Run(ctx, s.rdb, []string{key}, amount).Int64()
 	if err != nil {
 		if strings.Contains(err.Error(), "overflow") {
-			return 0, fmt.Errorf("credit: %w: the balance would exceed %d wei", metering.ErrAmountRange, int64(^uint64(0)>>1))
+			return 0, fmt.Errorf("credit: %w: the balance would exceed %d wei", metering.ErrBalanceRange, int64(^uint64(0)>>1))
 		}
 		if strings.Contains(err.Error(), "NEGATIVE") {
-			return 0, fmt.Errorf("credit: %w: the balance would go below zero", metering.ErrAmountRange)
+			return 0, fmt.Errorf("credit: %w: the balance would go below zero", metering.ErrBalanceRange)
 		}
 		return 0, fmt.Errorf("credit: %w", err)
 	}

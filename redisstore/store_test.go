@@ -259,13 +259,13 @@ func TestCreditBounds(t *testing.T) {
 	if _, err := f.st.Credit(ctx, f.token, "a", max); err != nil {
 		t.Fatal(err)
 	}
-	if _, err := f.st.Credit(ctx, f.token, "a", 1); !errors.Is(err, metering.ErrAmountRange) {
+	if _, err := f.st.Credit(ctx, f.token, "a", 1); !errors.Is(err, metering.ErrBalanceRange) {
 		t.Fatalf("overflow: %v", err)
 	}
 	if got := f.balance(t, "a"); got != max {
 		t.Fatalf("balance changed by refused credit: %d", got)
 	}
-	if _, err := f.st.Credit(ctx, f.token, "b", -1); !errors.Is(err, metering.ErrAmountRange) {
+	if _, err := f.st.Credit(ctx, f.token, "b", -1); !errors.Is(err, metering.ErrBalanceRange) {
 		t.Fatalf("negative: %v", err)
 	}
 	if got := f.balance(t, "b"); got != 0 {

@@ -76,7 +76,7 @@ go test -count=1 -timeout 20m ./...
 log "go test -race (concurrent packages)"
 go test -count=1 -race -timeout 20m ./metering/... ./gateway/... ./inference/... ./settlement/batcher/... ./settlement/archive/... \
   ./settlement/merkle/...
-go test -count=1 -race -run 'LogWriter' ./cmd/imogate/   # the buffered log writer; the rest of cmd/imogate runs processes
+go test -count=1 -race -run 'LogWriter|RunGroup' ./cmd/imogate/   # the buffered log writer; the rest of cmd/imogate runs processes
 
 # --- Node cross-language tests -----------------------------------------------
 # The dashboard test drives Debian's chromium headless (playwright-core).

@@ -432,6 +432,7 @@ func startGatewayInProcess(st *redisstore.Store, upURL string, tok common.Addres
 		return "", err
 	}
 	go srv.Serve(ln)
+	go srv.RunSignatureWriter(context.Background()) // for the life of the load run
 	return "http://" + ln.Addr().String() + "/v1", nil
 }
 

@@ -20,15 +20,11 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
 	"github.com/ethereum/go-ethereum/crypto"
-	"github.com/prometheus/client_golang/prometheus"
 	"github.com/spf13/cobra"
 
 	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/config"
-	"github.com/imogate/imogate/gateway"
 	"github.com/imogate/imogate/internal/redisproc"
-	"github.com/imogate/imogate/redisstore"
-	"github.com/imogate/imogate/settlement/batcher"
 	"github.com/imogate/imogate/settlement/contracts/deploy"
 	"github.com/imogate/imogate/settlement/devchain"
 )
@@ -161,36 +157,39 @@ func runDev(ctx context.Context, out io.Writer, o devOptions) error {
 	if err := cfg.Validate(); err != nil {
 		return fmt.Errorf("dev config: %w", err)
 	}
-	rdb, err := newRedis(ctx, cfg)
+	cfg.Settlement = config.Settlement{
+		Enabled: true, RPCURL: chain.RPCURL(), MaxReceipts: 1000, MaxAge: o.settleEvery, Confirmations: 1,
+		ArchiveDir: filepath.Join(o.dataDir, "archive"), Snapshots: true, PollInterval: 500 * time.Millisecond,
+	}
+	cfg.Settlement.SettlerKey.Set(hex.EncodeToString(crypto.FromECDSA(opKey)))
+	p, err := openProcessWithLog(ctx, cfg, log, func() {}) // the log is flushed by this function's defer
 	if err != nil {
 		return err
 	}
-	defer rdb.Close()
-	st := redisstore.New(rdb, nil)
-	k, secret, err := st.CreateKey(ctx, apikey.Key{Name: "dev", Role: apikey.RoleApp, Models: []string{"*"}})
+	defer p.Close()
+	k, secret, err := p.store.CreateKey(ctx, apikey.Key{Name: "dev", Role: apikey.RoleApp, Models: []string{"*"}})
 	if err != nil {
 		return err
 	}
-	if _, err := st.Credit(ctx, res.Token, k.ID, credit); err != nil {
+	if _, err := p.store.Credit(ctx, res.Token, k.ID, credit); err != nil {
 		return err
 	}
-
-	ready := func(_ *gateway.Server, addr string) {
+	bat, err := p.newBatcher(chain.Client(), opKey)
+	if err != nil {
+		return err
+	}
+	ready := func(addr string) {
 		printDevBanner(out, devBanner{
 			base: "http://" + addr + "/v1", key: secret, adminToken: adminToken, rpc: chain.RPCURL(),
 			settlement: res.Settlement, token: res.Token, settler: settler, signer: crypto.PubkeyToAddress(signerKey.PublicKey),
 			holder: holder, redis: config.RedactURL(redisURL), credit: credit, keyID: k.ID, dataDir: o.dataDir, settleEvery: o.settleEvery,
 		})
 	}
-	cfg.Settlement = config.Settlement{
-		Enabled: true, RPCURL: chain.RPCURL(), MaxReceipts: 1000, MaxAge: o.settleEvery, Confirmations: 1,
-		ArchiveDir: filepath.Join(o.dataDir, "archive"), Snapshots: true, PollInterval: 500 * time.Millisecond,
+	gw, err := p.gatewayParts(30*time.Second, ready)
+	if err != nil {
+		return err
 	}
-	cfg.Settlement.SettlerKey.Set(hex.EncodeToString(crypto.FromECDSA(opKey)))
-	mk := func(reg prometheus.Registerer) (*batcher.Batcher, error) {
-		return newBatcherWithKey(cfg, log, rdb, chain.Client(), reg, opKey)
-	}
-	return runGateway(ctx, cfg, log, rdb, 30*time.Second, ready, mk)
+	return runGroup(ctx, p.log, append([]part{batcherPart(bat)}, gw...)...)
 }
 
 type devBanner struct {

@@ -1,15 +1,12 @@
 package main
 
 import (
-	"context"
 	"fmt"
 	"math/big"
 	"os"
 	"strings"
-	"time"
 
 	"github.com/ethereum/go-ethereum/common"
-	"github.com/redis/go-redis/v9"
 	"github.com/spf13/cobra"
 
 	"github.com/imogate/imogate/config"
@@ -17,7 +14,6 @@ import (
 	"github.com/imogate/imogate/inference/demo"
 	"github.com/imogate/imogate/inference/openai"
 	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/redisstore"
 )
 
 func newRootCmd() *cobra.Command {
@@ -35,30 +31,6 @@ func newRootCmd() *cobra.Command {
 func loadConfig(cmd *cobra.Command) (*config.Config, error) {
 	path, _ := cmd.Flags().GetString("config")
 	return config.Load(path, nil)
-}
-
-func newRedis(ctx context.Context, cfg *config.Config) (redis.UniversalClient, error) {
-	opts, err := redis.ParseURL(cfg.Redis.URL)
-	if err != nil {
-		return nil, fmt.Errorf("redis url: %w", err)
-	}
-	opts.PoolSize = 256
-	rdb := redis.NewClient(opts)
-	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
-	defer cancel()
-	if err := rdb.Ping(pctx).Err(); err != nil {
-		rdb.Close()
-		return nil, fmt.Errorf("redis at %s is not reachable: %w (start one with: redis-server --daemonize yes)", config.RedactURL(cfg.Redis.URL), err)
-	}
-	return rdb, nil
-}
-
-// newStore is the metering store on rdb as the config asks.
-func newStore(cfg *config.Config, rdb redis.UniversalClient) *redisstore.Store {
-	if !cfg.Redis.Pipelining() {
-		return redisstore.New(rdb, nil, redisstore.WithoutAutoPipelining())
-	}
-	return redisstore.New(rdb, nil)
 }
 
 // buildModels turns configured models into gateway models with backends.

@@ -7,9 +7,11 @@
 package archive
 
 import (
+	"bytes"
 	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -41,6 +43,26 @@ type Store interface {
 	Get(ctx context.Context, path string) ([]byte, error)
 }
 
+// Opener is an optional capability of a Store: Open streams an object
+// instead of loading it whole (a batch's receipts.ndjson can be large). It
+// returns an error wrapping ErrNotFound for a path that holds nothing.
+type Opener interface {
+	Open(ctx context.Context, path string) (io.ReadCloser, error)
+}
+
+// Open streams the object at path from s: through s's Opener where it has
+// one, else from a whole Get.
+func Open(ctx context.Context, s Store, path string) (io.ReadCloser, error) {
+	if o, ok := s.(Opener); ok {
+		return o.Open(ctx, path)
+	}
+	data, err := s.Get(ctx, path)
+	if err != nil {
+		return nil, err
+	}
+	return io.NopCloser(bytes.NewReader(data)), nil
+}
+
 // BatchDir is the directory of a batch: "<token lowercase hex>/<batchId>".
 func BatchDir(token common.Address, batchID uint64) string {
 	return strings.ToLower(token.Hex()) + "/" + strconv.FormatUint(batchID, 10)
@@ -58,7 +80,10 @@ type Dir struct {
 	root string
 }
 
-var _ Store = (*Dir)(nil)
+var (
+	_ Store  = (*Dir)(nil)
+	_ Opener = (*Dir)(nil)
+)
 
 // NewDir returns a Store rooted at dir, creating it if needed.
 func NewDir(dir string) (*Dir, error) {
@@ -146,4 +171,23 @@ func (d *Dir) Get(ctx context.Context, p string) ([]byte, error) {
 		return nil, fmt.Errorf("archive %s: %w", p, err)
 	}
 	return b, nil
+}
+
+// Open implements Opener.
+func (d *Dir) Open(ctx context.Context, p string) (io.ReadCloser, error) {
+	if err := ctx.Err(); err != nil {
+		return nil, err
+	}
+	name, err := d.file(p)
+	if err != nil {
+		return nil, err
+	}
+	f, err := os.Open(name)
+	if errors.Is(err, fs.ErrNotExist) {
+		return nil, fmt.Errorf("archive %s: %w", p, ErrNotFound)
+	}
+	if err != nil {
+		return nil, fmt.Errorf("archive %s: %w", p, err)
+	}
+	return f, nil
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math/big"
 	"strconv"
 
@@ -93,19 +94,45 @@ func Read(ctx context.Context, s Store, token common.Address, id uint64) (*Batch
 	if err != nil {
 		return nil, err
 	}
-	sc := bufio.NewScanner(bytes.NewReader(nd))
-	sc.Buffer(make([]byte, 0, 4096), 1<<20)
-	for sc.Scan() {
-		var r metering.SignedReceipt
-		if err := r.UnmarshalJSON(sc.Bytes()); err != nil {
-			return nil, fmt.Errorf("decode %s line %d: %w", ReceiptsFile, len(out.Receipts)+1, err)
-		}
+	err = ScanReceipts(bytes.NewReader(nd), func(r metering.SignedReceipt) error {
 		out.Receipts = append(out.Receipts, r)
-	}
-	if err := sc.Err(); err != nil {
-		return nil, fmt.Errorf("read %s: %w", ReceiptsFile, err)
+		return nil
+	})
+	if err != nil {
+		return nil, err
 	}
 	return out, nil
+}
+
+// ErrStop, returned by a ScanReceipts callback, ends the scan early without
+// an error.
+var ErrStop = errors.New("stop scanning")
+
+// ScanReceipts reads a receipts.ndjson stream and calls fn with each
+// receipt in order, skipping blank lines; it stops at fn's first error
+// (ErrStop: stop without one) or at the first line that is not a receipt.
+func ScanReceipts(r io.Reader, fn func(metering.SignedReceipt) error) error {
+	sc := bufio.NewScanner(r)
+	sc.Buffer(make([]byte, 0, 4096), 1<<20)
+	for line := 1; sc.Scan(); line++ {
+		if len(bytes.TrimSpace(sc.Bytes())) == 0 {
+			continue
+		}
+		var rc metering.SignedReceipt
+		if err := rc.UnmarshalJSON(sc.Bytes()); err != nil {
+			return fmt.Errorf("decode %s line %d: %w", ReceiptsFile, line, err)
+		}
+		if err := fn(rc); err != nil {
+			if errors.Is(err, ErrStop) {
+				return nil
+			}
+			return err
+		}
+	}
+	if err := sc.Err(); err != nil {
+		return fmt.Errorf("read %s: %w", ReceiptsFile, err)
+	}
+	return nil
 }
 
 // Check verifies an archived batch on its own terms: the tree loads and its

@@ -122,3 +122,25 @@ func (s *S3) Get(ctx context.Context, path string) ([]byte, error) {
 	}
 	return data, nil
 }
+
+// Open implements Opener: the object streams from the bucket as it is read.
+func (s *S3) Open(ctx context.Context, path string) (io.ReadCloser, error) {
+	k, err := s.key(path)
+	if err != nil {
+		return nil, err
+	}
+	obj, err := s.client.GetObject(ctx, s.bucket, k, minio.GetObjectOptions{})
+	if err != nil {
+		return nil, fmt.Errorf("get s3://%s/%s: %w", s.bucket, k, err)
+	}
+	// GetObject is lazy: Stat makes the request, so a missing object is
+	// reported here and not halfway through a response.
+	if _, err := obj.Stat(); err != nil {
+		obj.Close()
+		if minio.ToErrorResponse(err).Code == "NoSuchKey" {
+			return nil, fmt.Errorf("%w: %s", ErrNotFound, path)
+		}
+		return nil, fmt.Errorf("get s3://%s/%s: %w", s.bucket, k, err)
+	}
+	return obj, nil
+}

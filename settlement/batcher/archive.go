@@ -10,6 +10,7 @@ import (
 	"github.com/imogate/imogate/metering"
 	"github.com/imogate/imogate/settlement"
 	"github.com/imogate/imogate/settlement/archive"
+	"github.com/imogate/imogate/settlement/ledger"
 )
 
 // maxArchivePerTick bounds the batches one tick archives.
@@ -68,7 +69,7 @@ func (m *model) writeArchive(ctx context.Context, b *settlement.Batch) error {
 	if err != nil {
 		return err
 	}
-	tree, fee, err := build(rs)
+	tree, fee, err := ledger.TreeOf(rs)
 	if err != nil {
 		return err
 	}
@@ -94,8 +95,8 @@ func (m *model) writeArchive(ctx context.Context, b *settlement.Batch) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("%w: %d receipt(s) of batch %d, first seq %d; the batcher has no signer key: sign them with the gateway's signer and store the signatures (redisstore.Store.SetSignature)",
-			ErrMissingSignature, len(missing), b.ID, missing[0])
+		return fmt.Errorf("%w: %d receipt(s) of batch %d, first seq %d; the batcher has no signer key: a gateway with the signer's key stores them again when it reads them (GET /v1/audit/models/{model}/batches/%d/receipts)",
+			ErrMissingSignature, len(missing), b.ID, missing[0], b.ID)
 	}
 	dump, err := tree.Dump()
 	if err != nil {

@@ -54,6 +54,7 @@ type Batcher struct {
 	reader   *onchain.Reader
 	signer   types.Signer
 	log      *slog.Logger
+	metrics  *metrics
 	models   []*model
 
 	// txMu serializes nonce assignment across the operator's models in
@@ -89,6 +90,10 @@ func New(cfg Config) (*Batcher, error) {
 		reader:   onchain.NewReader(cfg.Chain, cfg.Settlement, crypto.PubkeyToAddress(cfg.Key.PublicKey)),
 		signer:   types.LatestSignerForChainID(cfg.ChainID),
 		log:      cfg.Logger.With("operator", crypto.PubkeyToAddress(cfg.Key.PublicKey).Hex(), "instance", cfg.InstanceID),
+	}
+	var err error
+	if b.metrics, err = newMetrics(cfg.Registerer); err != nil {
+		return nil, fmt.Errorf("batcher metrics: %w", err)
 	}
 	for _, t := range cfg.Tokens {
 		b.models = append(b.models, &model{b: b, token: t, log: b.log.With("token", t.Hex())})
@@ -184,6 +189,7 @@ func (m *model) loop(ctx context.Context) {
 				level = slog.LevelError
 			}
 			m.log.Log(ctx, level, "settlement step failed; retrying", "err", err, "attempt", failures, "retry_in", delay)
+			m.b.metrics.onStepFailed(m.token)
 			if h := m.b.cfg.Hooks.StepFailed; h != nil {
 				h(m.token, err)
 			}

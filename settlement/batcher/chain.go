@@ -6,15 +6,10 @@ import (
 	"fmt"
 	"math/big"
 	"strings"
-	"time"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
-
-	"github.com/imogate/imogate/metering"
-	"github.com/imogate/imogate/redisstore"
-	"github.com/imogate/imogate/settlement"
 )
 
 // Chain is what the batcher needs from a node. *ethclient.Client and
@@ -40,38 +35,6 @@ type Chain interface {
 	TransactionByHash(ctx context.Context, txHash common.Hash) (tx *types.Transaction, isPending bool, err error)
 	FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error)
 }
-
-// Store is what the batcher needs from the metering store:
-// *redisstore.Store implements it. Every write takes the fencing token of
-// the caller's lease and fails with settlement.ErrFenced once another
-// batcher has taken the lease.
-type Store interface {
-	// LastSeq is the model's last assigned receipt seq (0 if none).
-	LastSeq(ctx context.Context, token common.Address) (uint64, error)
-	// Receipts loads the logged receipts first..last, in seq order, with
-	// their signatures where stored; missing entries are simply absent.
-	Receipts(ctx context.Context, token common.Address, first, last uint64) ([]metering.LoggedReceipt, error)
-	// LastBatch loads the highest-numbered batch record, or fails with
-	// settlement.ErrBatchNotFound.
-	LastBatch(ctx context.Context, token common.Address) (settlement.Batch, error)
-	// Batch loads one batch record, or fails with settlement.ErrBatchNotFound.
-	Batch(ctx context.Context, token common.Address, id uint64) (settlement.Batch, error)
-	// SaveBatch writes a whole batch record.
-	SaveBatch(ctx context.Context, fence int64, b settlement.Batch) error
-	// AcquireLease takes or renews the model's lease and returns its fencing
-	// token, or fails with settlement.ErrLeaseHeld.
-	AcquireLease(ctx context.Context, token common.Address, owner string, ttl time.Duration) (int64, error)
-	// ReleaseLease gives up the lease if owner holds it.
-	ReleaseLease(ctx context.Context, token common.Address, owner string) error
-	// ArchiveCursor is the next batch id to archive.
-	ArchiveCursor(ctx context.Context, token common.Address) (uint64, error)
-	// SetArchiveCursor moves the archive cursor.
-	SetArchiveCursor(ctx context.Context, token common.Address, fence int64, next uint64) error
-	// TrimReceipts deletes log entries up to last and signatures first..last.
-	TrimReceipts(ctx context.Context, token common.Address, fence int64, first, last uint64) (int64, error)
-}
-
-var _ Store = (*redisstore.Store)(nil)
 
 // Errors of the batcher.
 var (

@@ -9,6 +9,7 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/prometheus/client_golang/prometheus"
 
 	"github.com/imogate/imogate/settlement"
 	"github.com/imogate/imogate/settlement/archive"
@@ -32,8 +33,7 @@ const (
 // ChainID, Settlement, Tokens, Logger. Every other field has a documented
 // default for its zero value.
 type Config struct {
-	// Store holds the receipt log, batch records and the lease
-	// (*redisstore.Store).
+	// Store holds the receipt log, batch records and the lease.
 	Store Store
 	// Chain is the node client (*ethclient.Client, simulated.Client).
 	Chain Chain
@@ -106,7 +106,10 @@ type Config struct {
 	Logger *slog.Logger
 	// Now is the clock. Zero: time.Now.
 	Now func() time.Time
-	// Hooks are optional callbacks for metrics and alerts.
+	// Registerer receives the batcher's Prometheus metrics (batches and wei
+	// settled, step failures, a settler balance too low). Nil: no metrics.
+	Registerer prometheus.Registerer
+	// Hooks are optional callbacks for tests, tracing and alerts.
 	Hooks Hooks
 }
 

@@ -3,7 +3,6 @@ package batcher
 import (
 	"context"
 	"fmt"
-	"math/big"
 	"slices"
 	"time"
 
@@ -11,7 +10,7 @@ import (
 
 	"github.com/imogate/imogate/metering"
 	"github.com/imogate/imogate/settlement"
-	"github.com/imogate/imogate/settlement/merkle"
+	"github.com/imogate/imogate/settlement/ledger"
 )
 
 // sealNext seals the batch after prev (nil: batch 0) if enough receipts are
@@ -69,7 +68,7 @@ func (m *model) sealNext(ctx context.Context, prev *settlement.Batch) (bool, err
 	if err != nil {
 		return false, err
 	}
-	tree, fee, err := build(rs)
+	tree, fee, err := ledger.TreeOf(rs)
 	if err != nil {
 		return false, err
 	}
@@ -104,21 +103,6 @@ func (m *model) receipts(ctx context.Context, first, last uint64) ([]metering.Lo
 	return rs, nil
 }
 
-// build returns the Merkle tree and the fee sum of logged receipts.
-func build(rs []metering.LoggedReceipt) (*merkle.ReceiptTree, *big.Int, error) {
-	plain := make([]metering.Receipt, len(rs))
-	fee := new(big.Int)
-	for i := range rs {
-		plain[i] = rs[i].Receipt
-		fee.Add(fee, rs[i].Fee)
-	}
-	tree, err := merkle.FromReceipts(plain)
-	if err != nil {
-		return nil, nil, fmt.Errorf("build merkle tree: %w", err)
-	}
-	return tree, fee, nil
-}
-
 // adopt records batch id, which the chain holds, from the chain: its range
 // and root from getBatch (checked against a tree built from the log) and the
 // transaction from its Settled event. The record goes to state sent with
@@ -144,7 +128,7 @@ func (m *model) adopt(ctx context.Context, id uint64, existing *settlement.Batch
 		if err != nil {
 			return fmt.Errorf("re-derive batch %d: %w", id, err)
 		}
-		tree, fee, err := build(rs)
+		tree, fee, err := ledger.TreeOf(rs)
 		if err != nil {
 			return err
 		}

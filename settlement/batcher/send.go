@@ -104,6 +104,7 @@ func maxCost(value *big.Int, gas uint64, feeCap *big.Int) *big.Int {
 func (m *model) lowBalance(b *settlement.Batch, have, need *big.Int) error {
 	m.log.Error("settler balance too low to settle batch; fund the settler account, the batch is kept and retried",
 		"batch", b.ID, "settler", m.b.operator, "balance_wei", weiString(have), "needed_wei", weiString(need))
+	m.b.metrics.onLowBalance(m.token)
 	if h := m.b.cfg.Hooks.LowBalance; h != nil {
 		h(m.token, new(big.Int).Set(have), new(big.Int).Set(need))
 	}
@@ -228,6 +229,7 @@ func (m *model) mined(ctx context.Context, b *settlement.Batch, rc *types.Receip
 	}
 	m.log.Info("settled batch", "batch", b.ID, "first_seq", b.FirstSeq, "last_seq", b.LastSeq, "count", b.Count(),
 		"value_wei", weiString(b.Fee), "tx", rc.TxHash, "block", block, "gas_used", rc.GasUsed, "confirmations", depth)
+	m.b.metrics.onSettled(b)
 	if h := m.b.cfg.Hooks.Settled; h != nil {
 		h(*b)
 	}

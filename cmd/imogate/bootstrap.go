@@ -1,0 +1,206 @@
+package main
+
+import (
+	"context"
+	"crypto/ecdsa"
+	"errors"
+	"fmt"
+	"log/slog"
+	"math/big"
+	"net"
+	"os"
+	"time"
+
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/prometheus/client_golang/prometheus"
+	"github.com/redis/go-redis/v9"
+
+	"github.com/imogate/imogate/config"
+	"github.com/imogate/imogate/gateway"
+	"github.com/imogate/imogate/redisstore"
+	"github.com/imogate/imogate/settlement/archive"
+	"github.com/imogate/imogate/settlement/batcher"
+)
+
+// process is what `serve`, `settle` and `dev` share: the config, the
+// logger, Redis and the store on it, and the metrics registry. Close
+// releases them in reverse order.
+type process struct {
+	cfg   *config.Config
+	log   *slog.Logger
+	rdb   redis.UniversalClient
+	store *redisstore.Store
+	reg   *prometheus.Registry
+
+	signer   common.Address // the gateway's receipt signer, once built
+	flushLog func()
+}
+
+// openProcess builds the logger and connects to Redis for cfg.
+func openProcess(ctx context.Context, cfg *config.Config) (*process, error) {
+	log, flush := newLogger(cfg.Log.Level, cfg.Log.Unbuffered)
+	return openProcessWithLog(ctx, cfg, log, flush)
+}
+
+// openProcessWithLog connects to Redis for cfg, logging to log; Close calls
+// flush.
+func openProcessWithLog(ctx context.Context, cfg *config.Config, log *slog.Logger, flush func()) (*process, error) {
+	rdb, err := newRedis(ctx, cfg)
+	if err != nil {
+		flush()
+		return nil, err
+	}
+	return &process{cfg: cfg, log: log, rdb: rdb, store: newStore(cfg, rdb), reg: prometheus.NewRegistry(), flushLog: flush}, nil
+}
+
+// Close disconnects from Redis and writes out the log.
+func (p *process) Close() {
+	_ = p.rdb.Close()
+	p.flushLog()
+}
+
+func newRedis(ctx context.Context, cfg *config.Config) (redis.UniversalClient, error) {
+	opts, err := redis.ParseURL(cfg.Redis.URL)
+	if err != nil {
+		return nil, fmt.Errorf("redis url: %w", err)
+	}
+	opts.PoolSize = 256
+	rdb := redis.NewClient(opts)
+	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	defer cancel()
+	if err := rdb.Ping(pctx).Err(); err != nil {
+		rdb.Close()
+		return nil, fmt.Errorf("redis at %s is not reachable: %w (start one with: redis-server --daemonize yes)", config.RedactURL(cfg.Redis.URL), err)
+	}
+	return rdb, nil
+}
+
+// newStore is the store on rdb as the config asks.
+func newStore(cfg *config.Config, rdb redis.UniversalClient) *redisstore.Store {
+	if !cfg.Redis.Pipelining() {
+		return redisstore.New(rdb, nil, redisstore.WithoutAutoPipelining())
+	}
+	return redisstore.New(rdb, nil)
+}
+
+// newBatcher builds the settlement batcher for every configured model's
+// token, settling through chain as the operator whose key is key.
+func (p *process) newBatcher(chain batcher.Chain, key *ecdsa.PrivateKey) (*batcher.Batcher, error) {
+	cfg, s := p.cfg, p.cfg.Settlement
+	arch, err := newArchive(cfg)
+	if err != nil {
+		return nil, err
+	}
+	var tokens []common.Address
+	seen := map[common.Address]bool{}
+	for _, m := range cfg.Models {
+		t := common.HexToAddress(m.Token)
+		if !seen[t] {
+			seen[t] = true
+			tokens = append(tokens, t)
+		}
+	}
+	var maxFee, maxTip *big.Int
+	if v := s.MaxFeeCapWei.Big(); v.Sign() > 0 {
+		maxFee = v
+	}
+	if v := s.MaxTipCapWei.Big(); v.Sign() > 0 {
+		maxTip = v
+	}
+	return batcher.New(batcher.Config{
+		Store: p.store, Chain: chain, Archive: arch, KeepReceipts: s.KeepReceipts, Snapshots: s.Snapshots,
+		Key: key, ChainID: new(big.Int).SetUint64(cfg.Chain.ChainID), Settlement: common.HexToAddress(cfg.Chain.SettlementContract),
+		Tokens: tokens, LogFromBlock: s.FromBlock, MaxBatch: s.MaxReceipts, MaxAge: s.MaxAge, Confirmations: s.Confirmations,
+		MaxTipCap: maxTip, MaxFeeCap: maxFee, GasLimitCap: s.GasLimitCap, StuckAfter: s.StuckAfter, PollInterval: s.PollInterval,
+		Logger: p.log, Registerer: p.reg,
+		Hooks: batcher.Hooks{Stage: pauseAtStage(os.Getenv(pauseAtEnv), p.log)},
+	})
+}
+
+// batcherPart runs b as a part of the process.
+func batcherPart(b *batcher.Batcher) part {
+	return part{name: "settlement batcher", run: b.Run}
+}
+
+// newGateway builds the gateway for the config.
+func (p *process) newGateway() (*gateway.Server, error) {
+	cfg := p.cfg
+	signer, err := newSigner(cfg)
+	if err != nil {
+		return nil, err
+	}
+	p.signer = signer.Address()
+	models, err := buildModels(cfg)
+	if err != nil {
+		return nil, err
+	}
+	// The auditor API serves archived batches when there is an archive here,
+	// and names the operator when this process knows the settler key.
+	var arch archive.Store
+	if _, statErr := os.Stat(cfg.Settlement.ArchiveDir); statErr == nil || cfg.Settlement.Enabled || cfg.Settlement.ArchiveS3.Bucket != "" {
+		if a, err := newArchive(cfg); err == nil {
+			arch = a
+		} else {
+			p.log.Warn("archive unavailable: the auditor API serves only batches still in Redis", "err", err)
+		}
+	}
+	var operator common.Address
+	if k, err := settlerKey(cfg); err == nil {
+		operator = crypto.PubkeyToAddress(k.PublicKey)
+	}
+	return gateway.New(gateway.Config{
+		Models: models, Store: p.store, Signer: signer, Logger: p.log,
+		Registry: p.reg, Archive: arch, Operator: operator, PublicAudit: cfg.Audit.Public, JWTKeys: cfg.JWT.Keys,
+		AdminToken:   cfg.Admin.Token.Value().Reveal(),
+		MaxBodyBytes: cfg.Limits.MaxBodyBytes, ReservationTTL: cfg.Limits.ReservationGrace,
+		IdempotencyTTL: cfg.Limits.IdempotencyTTL,
+	})
+}
+
+// gatewayParts builds the gateway, listens on the configured address and
+// returns the gateway's parts in start order: the signature writer, the
+// reservation sweeper, and the server (stopped first, so in-flight calls
+// finish while the others still run). ready, if set, is called with the
+// listen address once the server accepts calls.
+func (p *process) gatewayParts(shutdownTimeout time.Duration, ready func(addr string)) ([]part, error) {
+	srv, err := p.newGateway()
+	if err != nil {
+		return nil, err
+	}
+	ln, err := net.Listen("tcp", p.cfg.Listen)
+	if err != nil {
+		return nil, fmt.Errorf("listen on %s: %w", p.cfg.Listen, err)
+	}
+	return []part{
+		{name: "signature writer", run: func(ctx context.Context) error { srv.RunSignatureWriter(ctx); return nil }},
+		{name: "reservation sweeper", run: func(ctx context.Context) error { srv.RunSweeper(ctx, p.cfg.Limits.SweepInterval); return nil }},
+		{name: "gateway", run: func(ctx context.Context) error {
+			served := make(chan error, 1)
+			go func() { served <- srv.Serve(ln) }()
+			p.log.Info("imogate gateway listening", "addr", ln.Addr().String(), "models", len(p.cfg.Models),
+				"receipt_signer", p.signer.Hex(), "chain_id", p.cfg.Chain.ChainID)
+			for _, m := range p.cfg.Models {
+				if m.Backend == "demo" {
+					p.log.Warn("model uses the built-in DEMO backend: deterministic text, not a language model", "model", m.Name)
+				}
+			}
+			if ready != nil {
+				ready(ln.Addr().String())
+			}
+			select {
+			case err := <-served:
+				return err
+			case <-ctx.Done():
+			}
+			p.log.Info("shutting down: finishing in-flight calls", "timeout", shutdownTimeout.String())
+			sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), shutdownTimeout)
+			defer cancel()
+			err := srv.Shutdown(sctx)
+			if err != nil && !errors.Is(err, context.Canceled) {
+				return fmt.Errorf("shutdown incomplete: %w", err)
+			}
+			return nil
+		}},
+	}, nil
+}

@@ -256,8 +256,18 @@ type Model struct {
 	Upstream Upstream `yaml:"upstream"`
 	// Demo configures the demo backend (backend "demo").
 	Demo Demo `yaml:"demo"`
-	// Price is the model's price, integer wei.
+	// Price is the model's price, integer wei. It is published as a version
+	// of the model's price schedule (see Price.EffectiveFrom).
 	Price Price `yaml:"price"`
+	// Media bounds what multimodal content parts may cost (zero: refused).
+	Media Media `yaml:"media"`
+	// PromptOverheadTokens is added to the prompt tokens held for a chat
+	// call: the tokens the upstream's chat template adds around messages and
+	// tool definitions, which are not in the request's bytes. Default 256.
+	PromptOverheadTokens int `yaml:"prompt_overhead_tokens"`
+	// Tokenizer counts tokens the upstream does not report (a stream cut
+	// short, an upstream without usage). Default: one token per byte.
+	Tokenizer Tokenizer `yaml:"tokenizer"`
 	// MaxTokens caps max_tokens per call (and is the default when a request
 	// sets none). Default 1024.
 	MaxTokens int `yaml:"max_tokens"`
@@ -271,10 +281,41 @@ type Upstream struct {
 	BaseURL string `yaml:"base_url"`
 	// Model is the upstream's model name. Default: the public name.
 	Model string `yaml:"model"`
+	// Kind is the server family: "openai" (OpenAI, Ollama, TGI, hosted
+	// APIs; the default), "vllm" or "llamacpp". vLLM and llama.cpp are asked
+	// for a running count of generated tokens on every stream chunk, so a
+	// stream cut short is charged exactly what was generated.
+	Kind string `yaml:"kind"`
 	// APIKeyEnv names the environment variable holding the upstream API key.
 	APIKeyEnv string `yaml:"api_key_env"`
 	// Timeout bounds one upstream call. Default 120s.
 	Timeout time.Duration `yaml:"timeout"`
+}
+
+// Media bounds the prompt tokens held for each multimodal content part of
+// a kind. A kind left at zero is refused with a 400: a part whose cost
+// cannot be bounded is never accepted.
+type Media struct {
+	// ImageTokens is held per image_url part: the most tokens one image
+	// becomes for the model (at its largest resolution).
+	ImageTokens uint64 `yaml:"image_tokens"`
+	// AudioTokens is held per input_audio or audio_url part: the model's
+	// tokens per second times the longest audio it accepts.
+	AudioTokens uint64 `yaml:"audio_tokens"`
+	// VideoTokens is held per video_url part.
+	VideoTokens uint64 `yaml:"video_tokens"`
+}
+
+// Tokenizer says how to count tokens an upstream does not report.
+type Tokenizer struct {
+	// Kind is "bytes" (one token per byte: never below any byte-level
+	// tokenizer's count; the default), "tiktoken" (an OpenAI encoding,
+	// built in) or "huggingface" (a tokenizer.json file).
+	Kind string `yaml:"kind"`
+	// Encoding is the tiktoken encoding: o200k_base, cl100k_base, …
+	Encoding string `yaml:"encoding"`
+	// File is the Hugging Face tokenizer.json of the model.
+	File string `yaml:"file"`
 }
 
 // Demo configures the demo backend.
@@ -292,6 +333,12 @@ type Price struct {
 	Per1KPrompt     Wei `yaml:"per_1k_prompt_wei"`
 	Per1KCompletion Wei `yaml:"per_1k_completion_wei"`
 	Per1KEmbedding  Wei `yaml:"per_1k_embedding_wei"`
+	// EffectiveFrom publishes this price as a new version of the model's
+	// schedule taking effect then (RFC 3339); it must be at least 15 s
+	// after the gateway first starts with it. Unset, the price is the
+	// schedule's first version (from the beginning) and must equal it: a
+	// published price never changes, so a new price needs a new time.
+	EffectiveFrom time.Time `yaml:"effective_from"`
 }
 
 // Wei is a non-negative integer amount of wei parsed from a decimal string or
@@ -518,6 +565,15 @@ func (c *Config) Defaults() {
 		if m.OwnedBy == "" {
 			m.OwnedBy = "imogate"
 		}
+		if m.Upstream.Kind == "" {
+			m.Upstream.Kind = "openai"
+		}
+		if m.PromptOverheadTokens == 0 {
+			m.PromptOverheadTokens = 256
+		}
+		if m.Tokenizer.Kind == "" {
+			m.Tokenizer.Kind = "bytes"
+		}
 	}
 }
 
@@ -616,6 +672,7 @@ func (c *Config) Validate() error {
 		bad("models", "at least one model is required")
 	}
 	seen := map[string]bool{}
+	priceOf := map[string]Price{}
 	for i, m := range c.Models {
 		p := fmt.Sprintf("models[%d]", i)
 		if !modelNameRE.MatchString(m.Name) {
@@ -643,6 +700,44 @@ func (c *Config) Validate() error {
 		if m.MaxTokens < 1 || m.MaxTokens > 1<<20 {
 			bad(p+".max_tokens", "must be between 1 and 1048576")
 		}
+		switch m.Upstream.Kind {
+		case "openai", "vllm", "llamacpp":
+		default:
+			bad(p+".upstream.kind", "%q is not openai, vllm or llamacpp", m.Upstream.Kind)
+		}
+		if m.PromptOverheadTokens < 0 || m.PromptOverheadTokens > 1<<20 {
+			bad(p+".prompt_overhead_tokens", "must be between 0 and 1048576")
+		}
+		for _, mt := range []struct {
+			name string
+			v    uint64
+		}{{"image_tokens", m.Media.ImageTokens}, {"audio_tokens", m.Media.AudioTokens}, {"video_tokens", m.Media.VideoTokens}} {
+			if mt.v > 1<<24 {
+				bad(p+".media."+mt.name, "must be at most 16777216")
+			}
+		}
+		switch m.Tokenizer.Kind {
+		case "bytes":
+		case "tiktoken":
+			if m.Tokenizer.Encoding == "" {
+				bad(p+".tokenizer.encoding", "a tiktoken encoding is required (o200k_base, cl100k_base, …)")
+			}
+		case "huggingface":
+			if m.Tokenizer.File == "" {
+				bad(p+".tokenizer.file", "the model's tokenizer.json is required")
+			} else if _, err := os.Stat(m.Tokenizer.File); err != nil {
+				bad(p+".tokenizer.file", "%v", err)
+			}
+		default:
+			bad(p+".tokenizer.kind", "%q is not bytes, tiktoken or huggingface", m.Tokenizer.Kind)
+		}
+		if !m.Price.EffectiveFrom.IsZero() && m.Price.EffectiveFrom.Before(time.Unix(0, 0)) {
+			bad(p+".price.effective_from", "must be after 1970-01-01")
+		}
+		if prev, ok := priceOf[m.Token]; ok && !samePrice(prev, m.Price) {
+			bad(p+".price", "models sharing token %s must have the same price: a token has one price schedule", m.Token)
+		}
+		priceOf[m.Token] = m.Price
 		if max := MaxFee(m, c.Limits.MaxBodyBytes); max.Cmp(MaxCallFee) > 0 {
 			bad(p+".price", "the most one call can cost (%s wei) exceeds the per-call bound of %s wei", max, MaxCallFee)
 		}
@@ -650,11 +745,20 @@ func (c *Config) Validate() error {
 	return errors.Join(errs...)
 }
 
-// MaxFee is the most one call to m can cost: per-request price plus every
-// token of the largest possible prompt (one token per body byte, an upper
-// bound for any byte-level tokenizer) and of max_tokens completion tokens.
+func samePrice(a, b Price) bool {
+	return a.PerRequest.String() == b.PerRequest.String() && a.Per1KPrompt.String() == b.Per1KPrompt.String() &&
+		a.Per1KCompletion.String() == b.Per1KCompletion.String() && a.Per1KEmbedding.String() == b.Per1KEmbedding.String() &&
+		a.EffectiveFrom.Equal(b.EffectiveFrom)
+}
+
+// MaxFee is the most one ordinary call to m can cost (one prompt, one
+// sequence, no media): per-request price plus every token of the largest
+// possible prompt (one token per body byte, an upper bound for any
+// byte-level tokenizer, plus the template overhead) and of max_tokens
+// completion tokens. Larger requests (n, prompt arrays, media) are bounded
+// per request by the gateway.
 func MaxFee(m Model, maxBodyBytes int) *big.Int {
-	prompt := metering.Per1K(m.Price.Per1KPrompt.Big(), uint64(maxBodyBytes))
+	prompt := metering.Per1K(m.Price.Per1KPrompt.Big(), uint64(maxBodyBytes)+uint64(max(m.PromptOverheadTokens, 0)))
 	if e := metering.Per1K(m.Price.Per1KEmbedding.Big(), uint64(maxBodyBytes)); e.Cmp(prompt) > 0 {
 		prompt = e
 	}

@@ -406,9 +406,10 @@ func TestPriceBound(t *testing.T) {
 		{"above int64", `{per_request_wei: "1000000000000000000000"}`, 256, false},
 		{"completion pushes over", `{per_1k_completion_wei: "1000000000000000000"}`, 1001, false},
 		{"completion at the bound", `{per_1k_completion_wei: "1000000000000000000"}`, 1000, true},
-		// 1 MiB of prompt at 953674316406250 wei per 1k tokens is exactly 1e18.
-		{"prompt at the bound", `{per_1k_prompt_wei: "953674316406250"}`, 1, true},
-		{"prompt one wei over", `{per_1k_prompt_wei: "953674316406251"}`, 1, false},
+		// 1 MiB of prompt plus the 256-token template overhead at
+		// 953441542592140 wei per 1k tokens is just under 1e18.
+		{"prompt at the bound", `{per_1k_prompt_wei: "953441542592140"}`, 1, true},
+		{"prompt one wei over", `{per_1k_prompt_wei: "953441542592141"}`, 1, false},
 		{"embedding at the bound", `{per_1k_embedding_wei: "953674316406250"}`, 1, true},
 		{"embedding one wei over", `{per_1k_embedding_wei: "953674316406251"}`, 1, false},
 	}

@@ -102,6 +102,9 @@ func toAPIError(err error) *APIError {
 		// The hold expired and was released before the call finished: the
 		// call is not charged, so its answer is not delivered either.
 		return apiErr(http.StatusGatewayTimeout, "api_error", "reservation_expired", "the call outlived its credit hold; you were not charged")
+	case errors.Is(err, metering.ErrNoPrice):
+		return apiErr(http.StatusServiceUnavailable, "api_error", "no_price",
+			"this model has no price in force yet (its first price takes effect later); you were not charged")
 	case errors.Is(err, settlement.ErrBatchNotFound):
 		return apiErr(http.StatusNotFound, "invalid_request_error", "batch_not_found", "the model has no batch with this id")
 	case errors.As(err, &unavailable):

@@ -31,18 +31,33 @@ import (
 	"github.com/imogate/imogate/settlement/ledger"
 )
 
-// Model is a served model with its backend and price.
+// Model is a served model with its backend, price and bounds.
 type Model struct {
-	Name      string         // public name
-	Token     common.Address // ERC-7641 token (the receipt's model)
-	Upstream  string         // upstream model name
-	Backend   inference.Backend
-	Price     metering.Price
-	PerKEmbed int64 // wei per 1k embedding input tokens
+	Name     string         // public name
+	Token    common.Address // ERC-7641 token (the receipt's model)
+	Upstream string         // upstream model name
+	Backend  inference.Backend
+	// Price is the model's configured price: its first published version
+	// when the store has none (see Server.PublishPrices).
+	Price metering.Price
+	// PriceFrom is when Price takes effect (unix ms); 0: from the start of
+	// the model's schedule.
+	PriceFrom uint64
 	MaxTokens int
 	Timeout   time.Duration
 	OwnedBy   string
 	Demo      bool
+	// Media bounds the prompt tokens of multimodal parts (zero: refused).
+	Media Media
+	// PromptOverhead is added to a chat call's prompt bound: the tokens the
+	// upstream's chat template adds around messages and tools.
+	PromptOverhead int
+	// Kind is the upstream's server family: it says how to ask for a
+	// running count of what a stream has generated.
+	Kind inference.Kind
+	// Counter counts tokens the upstream does not report; nil counts one
+	// token per byte (the bound the hold uses).
+	Counter inference.TokenCounter
 }
 
 // Config is everything the gateway needs, built by main.
@@ -128,9 +143,15 @@ type Server struct {
 	audit          auditConfig
 
 	// baseCtx outlives requests: streams and commits run under it so a
-	// shutdown lets them finish. inflight counts paid calls under way.
-	baseCtx  context.Context
-	inflight sync.WaitGroup
+	// shutdown lets them finish. streamsCtx is cancelled when a shutdown
+	// runs out of time, cutting the streams still running (each then ends
+	// in a receipt for what it delivered). inflight counts paid calls under
+	// way.
+	baseCtx       context.Context
+	streamsCtx    context.Context
+	cancelStreams context.CancelFunc
+	inflight      sync.WaitGroup
+	prices        priceBook
 }
 
 // New builds the gateway app.
@@ -151,6 +172,7 @@ func New(cfg Config) (*Server, error) {
 		adminToken: cfg.AdminToken, maxBody: cfg.MaxBodyBytes, reservationTTL: cfg.ReservationTTL,
 		idemTTL: cfg.IdempotencyTTL, now: now, baseCtx: context.Background(),
 	}
+	s.streamsCtx, s.cancelStreams = context.WithCancel(context.Background())
 	kttl := cfg.KeyCacheTTL
 	if kttl == 0 {
 		kttl = 2 * time.Second
@@ -259,17 +281,32 @@ func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
 // included) to finish and commit their receipts, then returns. ctx bounds the
 // wait. The signature writer and the sweeper are stopped by their own
 // contexts, after this returns.
+//
+// When ctx ends first, the streams still running are cut: each ends in a
+// receipt for what it delivered (or a release if it delivered nothing), and
+// Shutdown waits up to shutdownCommitGrace more for those commits.
 func (s *Server) Shutdown(ctx context.Context) error {
 	err := s.app.ShutdownWithContext(ctx)
 	done := make(chan struct{})
 	go func() { s.inflight.Wait(); close(done) }()
 	select {
 	case <-done:
+		return err
 	case <-ctx.Done():
-		return errors.Join(err, fmt.Errorf("in-flight calls still running: %w", ctx.Err()))
 	}
-	return err
+	s.log.Warn("shutdown timeout: cutting the streams still running; each is charged what it delivered")
+	s.cancelStreams()
+	select {
+	case <-done:
+		return errors.Join(err, fmt.Errorf("in-flight streams were cut at the shutdown timeout: %w", ctx.Err()))
+	case <-time.After(shutdownCommitGrace):
+		return errors.Join(err, fmt.Errorf("in-flight calls still running after the shutdown timeout: %w", ctx.Err()))
+	}
 }
+
+// shutdownCommitGrace is how long Shutdown waits, after cutting streams,
+// for their receipts to be committed.
+const shutdownCommitGrace = 15 * time.Second
 
 // RunSignatureWriter stores the signatures of issued receipts in batches
 // until ctx ends, then stores what is queued and returns. Run it for as long

@@ -76,7 +76,7 @@ func newEnv(t *testing.T, opts ...option) *env {
 		Models: []gateway.Model{{
 			Name: "demo", Token: randomAddress(t), Upstream: "demo-up", Backend: demo.New(demo.Config{}),
 			Price:     metering.Price{PerRequest: 1000, Per1KPrompt: 2000, Per1KCompletion: 4000},
-			MaxTokens: 64, Timeout: 5 * time.Second, Demo: true,
+			MaxTokens: 64, Timeout: 5 * time.Second, Demo: true, Counter: demo.Tokenizer{}, PromptOverhead: 64,
 		}},
 		Store: st, Signer: signer, Logger: slog.New(slog.NewJSONHandler(io.Discard, nil)), Registry: prometheus.NewRegistry(),
 		AdminToken: adminToken, MaxBodyBytes: 64 << 10, ReservationTTL: 30 * time.Second, IdempotencyTTL: time.Hour,
@@ -86,6 +86,9 @@ func newEnv(t *testing.T, opts ...option) *env {
 	}
 	srv, err := gateway.New(cfg)
 	if err != nil {
+		t.Fatal(err)
+	}
+	if err := srv.PublishPrices(t.Context()); err != nil {
 		t.Fatal(err)
 	}
 	wctx, stopWriter := context.WithCancel(context.Background())

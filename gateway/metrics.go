@@ -22,6 +22,10 @@ type metrics struct {
 	receipts  *prometheus.CounterVec
 	swept     prometheus.Counter
 	openResvs *prometheus.GaugeVec
+	// beyondHold counts calls whose upstream reported more usage than the
+	// request allowed (it ignored max_tokens, or miscounts): charged what
+	// the hold paid for.
+	beyondHold *prometheus.CounterVec
 }
 
 func newMetrics(reg *prometheus.Registry, s *Server) (*metrics, error) {
@@ -47,11 +51,15 @@ func newMetrics(reg *prometheus.Registry, s *Server) (*metrics, error) {
 		swept: prometheus.NewCounter(prometheus.CounterOpts{
 			Name: "imogate_reservations_swept_total", Help: "Expired reservations released by the sweeper.",
 		}),
+		beyondHold: prometheus.NewCounterVec(prometheus.CounterOpts{
+			Name: "imogate_usage_beyond_hold_total",
+			Help: "Calls whose upstream reported more tokens than the request allowed; each was charged what its hold paid for (a misbehaving upstream).",
+		}, []string{"model"}),
 		openResvs: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "imogate_open_reservations", Help: "Credit holds currently open, per model.",
 		}, []string{"model"}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.added, m.upstream, m.fees, m.receipts, m.swept,
+	for _, c := range []prometheus.Collector{m.requests, m.added, m.upstream, m.fees, m.receipts, m.swept, m.beyondHold,
 		&openResvCollector{s: s, desc: prometheus.NewDesc("imogate_open_reservations", "Credit holds currently open, per model.", []string{"model"}, nil)}} {
 		if err := reg.Register(c); err != nil {
 			return nil, err

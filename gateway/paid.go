@@ -29,120 +29,6 @@ const (
 	HeaderReplayed  = "Idempotent-Replayed"
 )
 
-// maxN bounds "n" (choices per call), which multiplies the held amount.
-const maxN = 8
-
-// call is one parsed paid request.
-type call struct {
-	endpoint  inference.Endpoint
-	model     *Model
-	body      []byte // exactly the bytes received
-	fields    map[string]json.RawMessage
-	stream    bool
-	maxTokens int
-	n         int
-}
-
-// parseCall validates an OpenAI request body. Every problem is a 400 in
-// OpenAI's shape naming the offending field; nothing has been charged yet.
-func (s *Server) parseCall(ep inference.Endpoint, body []byte) (*call, error) {
-	var fields map[string]json.RawMessage
-	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
-		return nil, badRequest("", "the request body is not a JSON object")
-	}
-	c := &call{endpoint: ep, body: body, fields: fields, n: 1}
-	var name string
-	if err := json.Unmarshal(fields["model"], &name); err != nil || name == "" {
-		return nil, badRequest("model", "\"model\" is required and must be a string")
-	}
-	m, ok := s.models[name]
-	if !ok {
-		e := apiErr(http.StatusNotFound, "invalid_request_error", "model_not_found", "the model %q does not exist; GET /v1/models lists the models served", name)
-		e.Param = "model"
-		return nil, e
-	}
-	c.model = m
-	switch ep {
-	case inference.ChatCompletions:
-		var msgs []map[string]json.RawMessage
-		if err := json.Unmarshal(fields["messages"], &msgs); err != nil || len(msgs) == 0 {
-			return nil, badRequest("messages", "\"messages\" must be a non-empty array of message objects")
-		}
-		for i, msg := range msgs {
-			var role string
-			if err := json.Unmarshal(msg["role"], &role); err != nil || role == "" {
-				return nil, badRequest(fmt.Sprintf("messages[%d].role", i), "each message needs a string \"role\"")
-			}
-		}
-	case inference.Completions:
-		if len(fields["prompt"]) == 0 || bytes.Equal(fields["prompt"], []byte("null")) {
-			return nil, badRequest("prompt", "\"prompt\" is required")
-		}
-	case inference.Embeddings:
-		if len(fields["input"]) == 0 || bytes.Equal(fields["input"], []byte("null")) {
-			return nil, badRequest("input", "\"input\" is required")
-		}
-	}
-	if raw, ok := fields["stream"]; ok && !bytes.Equal(raw, []byte("null")) {
-		if err := json.Unmarshal(raw, &c.stream); err != nil {
-			return nil, badRequest("stream", "\"stream\" must be a boolean")
-		}
-	}
-	if c.stream && ep == inference.Embeddings {
-		return nil, badRequest("stream", "embeddings cannot stream")
-	}
-	if raw, ok := fields["n"]; ok && !bytes.Equal(raw, []byte("null")) {
-		if err := json.Unmarshal(raw, &c.n); err != nil || c.n < 1 || c.n > maxN {
-			return nil, badRequest("n", "\"n\" must be an integer from 1 to %d", maxN)
-		}
-		if c.stream && c.n != 1 {
-			return nil, badRequest("n", "streaming supports only n = 1")
-		}
-	}
-	c.maxTokens = m.MaxTokens
-	for _, f := range []string{"max_tokens", "max_completion_tokens"} {
-		raw, ok := fields[f]
-		if !ok || bytes.Equal(raw, []byte("null")) {
-			continue
-		}
-		var v int
-		if err := json.Unmarshal(raw, &v); err != nil || v < 1 {
-			return nil, badRequest(f, "%q must be a positive integer", f)
-		}
-		c.maxTokens = min(v, c.maxTokens)
-	}
-	if ep == inference.Embeddings {
-		c.maxTokens = 0
-	}
-	return c, nil
-}
-
-// maxFee is the most the call can cost: the per-request price, every body
-// byte as a prompt token (an upper bound for byte-level tokenizers) and
-// n × max_tokens completion tokens.
-func (c *call) maxFee() (int64, bool) {
-	return c.price().Fee(uint64(len(c.body)), uint64(c.n*c.maxTokens))
-}
-
-// price is the model's price for this endpoint: embedding input is charged
-// at the embedding price in place of the prompt price.
-func (c *call) price() metering.Price {
-	p := c.model.Price
-	if c.endpoint == inference.Embeddings {
-		p.Per1KPrompt = c.model.PerKEmbed
-	}
-	return p
-}
-
-// fee is what the call costs for the usage reported, never more than held.
-func (c *call) fee(u inference.Usage, held int64) int64 {
-	f, ok := c.price().Fee(uint64(u.PromptTokens), uint64(u.CompletionTokens))
-	if !ok || f > held {
-		return held
-	}
-	return f
-}
-
 // upstreamBody rewrites the request for the upstream: its model name, the
 // capped max_tokens and, for streams, stream_options.include_usage.
 func (c *call) upstreamBody() ([]byte, error) {
@@ -152,21 +38,35 @@ func (c *call) upstreamBody() ([]byte, error) {
 	}
 	out["model"], _ = json.Marshal(c.model.Upstream)
 	if c.endpoint != inference.Embeddings {
-		if _, ok := c.fields["max_completion_tokens"]; ok && c.endpoint == inference.ChatCompletions {
-			out["max_completion_tokens"], _ = json.Marshal(c.maxTokens)
-			delete(out, "max_tokens")
-		} else {
-			out["max_tokens"], _ = json.Marshal(c.maxTokens)
+		// The cap the hold paid for goes upstream in every max-tokens field
+		// the client used, or in max_tokens when it used none.
+		capped, _ := json.Marshal(c.maxTokens)
+		set := false
+		for _, name := range []string{"max_tokens", "max_completion_tokens"} {
+			if present(c.fields, name) {
+				out[name], set = capped, true
+			}
+		}
+		if !set {
+			out["max_tokens"] = capped
 		}
 	}
 	if c.stream {
 		opts := map[string]json.RawMessage{}
-		if raw, ok := c.fields["stream_options"]; ok && !bytes.Equal(raw, []byte("null")) {
+		if raw, ok := c.fields["stream_options"]; ok && !isNull(raw) {
 			if err := json.Unmarshal(raw, &opts); err != nil {
 				return nil, badRequest("stream_options", "\"stream_options\" must be an object")
 			}
 		}
 		opts["include_usage"] = json.RawMessage("true")
+		// The upstream's running count of what it has generated, on every
+		// chunk, where it offers one: what a stream cut short is charged by.
+		switch c.model.Kind {
+		case inference.KindVLLM:
+			opts["continuous_usage_stats"] = json.RawMessage("true")
+		case inference.KindLlamaCpp:
+			out["timings_per_token"] = json.RawMessage("true")
+		}
 		out["stream_options"], _ = json.Marshal(opts)
 	}
 	return json.Marshal(out)
@@ -261,9 +161,16 @@ func (s *Server) paid(ep inference.Endpoint) fiber.Handler {
 		if err != nil {
 			return err
 		}
-		maxFee, ok := call.maxFee()
-		if !ok {
-			return badRequest("", "this request could cost more than the gateway can hold for one call")
+		// The call is priced as of now, its receipt's timestamp: the hold and
+		// the charge use the same price version.
+		started := s.now()
+		price, err := s.priceAt(call.model, started)
+		if err != nil {
+			return err
+		}
+		maxFee, ok := call.hold(price.Price)
+		if !ok || maxFee > maxHold {
+			return badRequest("max_tokens", "this request could cost more than the gateway holds for one call (%d wei); send less, or lower max_tokens or n", maxHold)
 		}
 		rid := newReceiptID()
 		requestHash := crypto.Keccak256Hash(body)
@@ -279,7 +186,7 @@ func (s *Server) paid(ep inference.Endpoint) fiber.Handler {
 			return s.writeReplay(c, call, replay)
 		}
 		s.inflight.Add(1)
-		held := &heldCall{s: s, call: call, res: res, principal: p, upBody: upBody, requestHash: requestHash}
+		held := &heldCall{s: s, call: call, res: res, principal: p, upBody: upBody, requestHash: requestHash, started: started, price: price}
 		if call.stream {
 			return s.stream(c, held) // the stream writer calls inflight.Done
 		}
@@ -287,6 +194,10 @@ func (s *Server) paid(ep inference.Endpoint) fiber.Handler {
 		return s.complete(c, held)
 	}
 }
+
+// maxHold is the most one call may hold: 1 ether (config validation keeps
+// every model's ordinary call below it; requests beyond it are refused).
+const maxHold = 1_000_000_000_000_000_000
 
 // heldCall is a call whose maximum cost is reserved.
 type heldCall struct {
@@ -296,6 +207,8 @@ type heldCall struct {
 	principal   *Principal
 	upBody      []byte
 	requestHash common.Hash
+	started     time.Time             // when the call was accepted: the receipt's timestamp
+	price       metering.PriceVersion // the price in force then
 }
 
 // release gives the whole hold back after a failed call. It runs under the
@@ -309,20 +222,29 @@ func (h *heldCall) release() {
 	}
 }
 
-// commit charges the call and records, signs and stores its receipt.
+// commit charges the call for usage u and records, signs and stores its
+// receipt. The receipt's tokens are u's, each capped at what the hold paid
+// for, and its fee is exactly their price (see call.billed).
 func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *metering.Replay) (metering.SignedReceipt, error) {
 	s := h.s
 	ctx, cancel := context.WithTimeout(s.baseCtx, 10*time.Second)
 	defer cancel()
 	now := s.now()
-	fee := h.call.fee(u, h.res.Amount)
+	pt, ct, fee, over := h.call.billed(h.price.Price, u)
+	if over {
+		s.metrics.beyondHold.WithLabelValues(h.call.model.Name).Inc()
+		s.log.Warn("the upstream reported more usage than the request allowed; charged what the hold paid for",
+			"model", h.call.model.Name, "receipt_id", h.res.ReceiptID.Hex(),
+			"reported_prompt_tokens", u.PromptTokens, "reported_completion_tokens", u.CompletionTokens,
+			"charged_prompt_tokens", pt, "charged_completion_tokens", ct)
+	}
 	req := metering.CommitRequest{
 		Reservation: *h.res,
 		ModelName:   h.call.model.Name,
 		Signer:      s.signer.Address(),
 		Receipt: metering.Receipt{
-			Payer: metering.PayerOf(h.principal.Account), Timestamp: uint64(now.UnixMilli()),
-			PromptTokens: u.PromptTokens, CompletionTokens: u.CompletionTokens, Fee: big.NewInt(fee),
+			Payer: metering.PayerOf(h.principal.Account), Timestamp: uint64(h.started.UnixMilli()),
+			PromptTokens: pt, CompletionTokens: ct, Fee: big.NewInt(fee),
 			RequestHash: h.requestHash, ResponseHash: responseHash,
 		},
 		Hour:     now.Unix() / 3600,
@@ -363,7 +285,7 @@ func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *m
 	// in a crash is recomputed from the log when the receipt is read.
 	s.sigs.add(metering.SignatureWrite{Token: r.Model, Seq: r.Seq, Sig: sig})
 	if h.principal.TPM > 0 {
-		if err := s.store.CountTokens(ctx, h.principal.Account, int64(u.PromptTokens)+int64(u.CompletionTokens)); err != nil {
+		if err := s.store.CountTokens(ctx, h.principal.Account, int64(pt)+int64(ct)); err != nil {
 			s.log.Warn("token rate counter not updated", "err", err)
 		}
 	}
@@ -419,7 +341,14 @@ func (s *Server) complete(c *fiber.Ctx, h *heldCall) error {
 	if h.res.IdempotencyKey != "" {
 		replay = &metering.Replay{Status: http.StatusOK, ContentType: fiber.MIMEApplicationJSON, Body: out}
 	}
-	rc, err := h.commit(resp.Usage, crypto.Keccak256Hash(out), replay)
+	u := resp.Usage
+	if !u.Reported || u.CompletionTokens == 0 {
+		// Count what is delivered: the upstream did not say, or says it
+		// generated nothing.
+		text, pieces := inference.GeneratedText(out)
+		u = h.call.usage(u, text, pieces)
+	}
+	rc, err := h.commit(u, crypto.Keccak256Hash(out), replay)
 	if err != nil {
 		var unconfirmed *ChargeUnconfirmedError
 		if errors.As(err, &unconfirmed) {

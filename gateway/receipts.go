@@ -32,6 +32,10 @@ type modelObject struct {
 		SettlementContract  string `json:"settlement_contract"`
 		ReceiptSigner       string `json:"receipt_signer"`
 		ChainID             string `json:"chain_id"`
+		// Prices is the model's published price schedule (DESIGN.md's price
+		// versions): every receipt's fee is the version in force at its
+		// timestamp applied to its tokens.
+		Prices metering.PriceSchedule `json:"prices"`
 	} `json:"imogate"`
 }
 
@@ -43,10 +47,19 @@ func (s *Server) modelObject(m *Model) modelObject {
 	o.Imogate.Token = m.Token.Hex()
 	o.Imogate.Demo = m.Demo
 	o.Imogate.MaxTokens = m.MaxTokens
-	o.Imogate.PricePerRequestWei = weiString(m.Price.PerRequest)
-	o.Imogate.PricePer1KPromptWei = weiString(m.Price.Per1KPrompt)
-	o.Imogate.PricePer1KComplWei = weiString(m.Price.Per1KCompletion)
-	o.Imogate.PricePer1KEmbedWei = weiString(m.PerKEmbed)
+	// The price fields are the version in force now.
+	p := m.Price
+	if v, err := s.priceAt(m, s.now()); err == nil {
+		p = v.Price
+	}
+	o.Imogate.PricePerRequestWei = weiString(p.PerRequest)
+	o.Imogate.PricePer1KPromptWei = weiString(p.Per1KPrompt)
+	o.Imogate.PricePer1KComplWei = weiString(p.Per1KCompletion)
+	o.Imogate.PricePer1KEmbedWei = weiString(p.Per1KEmbedding)
+	o.Imogate.Prices = s.schedule(m)
+	if o.Imogate.Prices == nil {
+		o.Imogate.Prices = metering.PriceSchedule{}
+	}
 	d := s.signer.Domain()
 	o.Imogate.SettlementContract = d.VerifyingContract.Hex()
 	o.Imogate.ReceiptSigner = s.signer.Address().Hex()

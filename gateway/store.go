@@ -21,6 +21,7 @@ type Store interface {
 	RateLimiter
 	KeyStore
 	Accounts
+	PriceStore
 	ledger.Records
 	// Ping reports whether the store answers (GET /readyz).
 	Ping(ctx context.Context) error

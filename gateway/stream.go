@@ -9,6 +9,7 @@ import (
 	"fmt"
 	"io"
 	"net/http"
+	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -21,24 +22,27 @@ import (
 
 // stream serves a streaming call as server-sent events.
 //
-// Billing policy: the call is charged for what the upstream generated. If
-// the client disconnects mid-stream, the upstream call is cancelled at the
-// next event and the call is charged the per-request price plus the tokens
-// generated up to then (as the upstream reported them, or counted by
-// imogate's tokenizer when it reported none); the receipt is committed and
-// can be fetched with GET /v1/receipts/{Imogate-Receipt-Id}. If the upstream
-// fails mid-stream, the hold is released: no charge, no receipt, and the
-// client gets an error event.
+// Billing policy: content delivered is content paid for. The call is
+// charged for what the upstream generated (its reported usage, or what
+// imogate counted of the content it delivered, never fewer tokens than the
+// pieces delivered). However the stream ends — finished, the client gone,
+// the upstream failing or timing out, the gateway shutting down — once any
+// content has reached the client it ends in a committed receipt for what was
+// delivered: the per-request price plus the tokens delivered. Only a stream
+// that delivered nothing is released without a charge.
 //
 // Every upstream event is passed through (with the public model name) except
 // usage-only chunks; the stream ends with one usage chunk that carries the
-// signed receipt as an extra "receipt" field, then "data: [DONE]". The
-// receipt's responseHash is keccak256 of every byte sent before that chunk.
+// signed receipt as an extra "receipt" field, then (for a stream cut short)
+// an error event, then "data: [DONE]". The receipt's responseHash is
+// keccak256 of every byte sent before that chunk.
 func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), h.call.model.Timeout)
+	stopOnShutdown := context.AfterFunc(s.streamsCtx, cancel) // a shutdown that runs out of time cuts streams
 	start := time.Now()
 	st, err := h.call.model.Backend.Stream(ctx, inference.Request{Endpoint: h.call.endpoint, Body: h.upBody})
 	if err != nil {
+		stopOnShutdown()
 		cancel()
 		h.release()
 		s.inflight.Done()
@@ -49,7 +53,6 @@ func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
 	c.Set("X-Accel-Buffering", "no")
 	c.Set(HeaderReceiptID, h.res.ReceiptID.Hex())
 	c.Status(http.StatusOK)
-	name := h.call.model.Name
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer s.inflight.Done()
 		defer func() {
@@ -58,96 +61,139 @@ func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
 			}
 		}()
 		defer cancel()
+		defer stopOnShutdown()
 		defer st.Close()
-		hasher := crypto.NewKeccakState()
-		var sent *bytes.Buffer
-		if h.res.IdempotencyKey != "" {
-			sent = new(bytes.Buffer)
-		}
-		hashing := true // until the receipt chunk: the receipt covers what came before it
-		write := func(parts ...[]byte) error {
-			for _, p := range parts {
-				w.Write(p)
-				if hashing {
-					hasher.Write(p)
-				}
-				if sent != nil {
-					sent.Write(p)
-				}
-			}
-			return w.Flush()
-		}
-		var usageChunk []byte
-		disconnected := false
-		events := 0
-		for {
-			ev, err := st.Next()
-			if errors.Is(err, io.EOF) && events == 0 {
-				err = &inference.UpstreamError{Status: http.StatusBadGateway, Message: "the upstream stream ended without a single event"}
-			}
-			if errors.Is(err, io.EOF) {
-				break
-			}
-			if err != nil {
-				h.release()
-				s.log.Warn("upstream failed mid-stream; call not charged", "receipt_id", h.res.ReceiptID.Hex(), "err", err)
-				_ = write(errorEvent(err)...)
-				return
-			}
-			events++
-			data, usage := streamChunk(ev.Data, name)
-			if usage {
-				usageChunk = data // rebuilt into the receipt chunk, model included
-				continue
-			}
-			if err := write([]byte("data: "), data, []byte("\n\n")); err != nil {
-				disconnected = true
-				break
-			}
-		}
-		st.Close() // stop the upstream now if the client went away
-		up := time.Since(start)
-		s.metrics.upstream.WithLabelValues(name).Observe(up.Seconds())
-		u := st.Usage()
-		var responseHash common.Hash
-		hasher.Read(responseHash[:])
-		hashing = false
-		var replay *metering.Replay
-		if sent != nil {
-			tail := usageChunk
-			if tail == nil {
-				tail = []byte("{}")
-			}
-			replay = &metering.Replay{Status: http.StatusOK, ContentType: sseContentType, Body: sent.Bytes(), Tail: tail}
-		}
-		rc, err := h.commit(u, responseHash, replay)
-		if err != nil {
-			var unconfirmed *ChargeUnconfirmedError
-			if errors.As(err, &unconfirmed) {
-				s.log.Error("commit of streamed call failed; whether it was charged is unknown (GET /v1/receipts/{id} tells)", "receipt_id", h.res.ReceiptID.Hex(), "err", err)
-			} else {
-				s.log.Error("commit of streamed call failed; call not charged", "receipt_id", h.res.ReceiptID.Hex(), "err", err)
-			}
-			if !disconnected {
-				_ = write(errorEvent(err)...)
-			}
-			return
-		}
-		if disconnected {
-			s.log.Info("client disconnected mid-stream; charged what was generated", "receipt_id", rc.ID.Hex(),
-				"completion_tokens", u.CompletionTokens, "fee_wei", rc.Fee.String())
-			return
-		}
-		final, err := receiptChunk(usageChunk, name, u, rc)
-		if err != nil {
-			s.log.Error("build receipt chunk", "err", err)
-			return
-		}
-		if err := write(receiptEvent(final)...); err != nil {
-			s.log.Info("client left before the receipt chunk; receipt kept", "receipt_id", rc.ID.Hex())
-		}
+		s.relay(w, h, st, start)
 	})
 	return nil
+}
+
+// streamOut writes a stream's bytes to the client, hashing them until the
+// receipt chunk and keeping them for an idempotent replay.
+type streamOut struct {
+	w       *bufio.Writer
+	hasher  crypto.KeccakState
+	sent    *bytes.Buffer // nil: no idempotency key
+	hashing bool
+}
+
+func (o *streamOut) write(parts ...[]byte) error {
+	for _, p := range parts {
+		o.w.Write(p)
+		if o.hashing {
+			o.hasher.Write(p)
+		}
+		if o.sent != nil {
+			o.sent.Write(p)
+		}
+	}
+	return o.w.Flush()
+}
+
+// relay passes the upstream's events to the client and ends the call: a
+// receipt for what was delivered, or a release when nothing was.
+func (s *Server) relay(w *bufio.Writer, h *heldCall, st inference.Stream, start time.Time) {
+	name := h.call.model.Name
+	out := &streamOut{w: w, hasher: crypto.NewKeccakState(), hashing: true}
+	if h.res.IdempotencyKey != "" {
+		out.sent = new(bytes.Buffer)
+	}
+	var (
+		usageChunk   []byte
+		delivered    strings.Builder // the generated text the client received
+		pieces       int             // its non-empty pieces: each is at least one token
+		disconnected bool
+		cut          error // why the upstream stream ended early
+		events       int
+	)
+	for {
+		ev, err := st.Next()
+		if errors.Is(err, io.EOF) && events == 0 {
+			err = &inference.UpstreamError{Status: http.StatusBadGateway, Message: "the upstream stream ended without a single event"}
+		}
+		if errors.Is(err, io.EOF) {
+			break
+		}
+		if err != nil {
+			cut = err
+			if s.streamsCtx.Err() != nil {
+				cut = errShuttingDown
+			}
+			break
+		}
+		events++
+		data, usageOnly := streamChunk(ev.Data, name)
+		if usageOnly {
+			usageChunk = data // rebuilt into the receipt chunk, model included
+			continue
+		}
+		if err := out.write([]byte("data: "), data, []byte("\n\n")); err != nil {
+			disconnected = true
+			break
+		}
+		text, n := inference.GeneratedText(data)
+		delivered.WriteString(text)
+		pieces += n
+	}
+	st.Close() // stop the upstream now if the client went away
+	s.metrics.upstream.WithLabelValues(name).Observe(time.Since(start).Seconds())
+	if pieces == 0 && (cut != nil || disconnected) {
+		// Nothing reached the client: nothing is charged.
+		h.release()
+		if cut != nil {
+			s.log.Warn("upstream stream ended before any content; call not charged", "receipt_id", h.res.ReceiptID.Hex(), "err", cut)
+			_ = out.write(errorEvent(cut)...)
+		}
+		return
+	}
+	u := h.call.usage(st.Usage(), delivered.String(), pieces)
+	var responseHash common.Hash
+	out.hasher.Read(responseHash[:])
+	out.hashing = false
+	var replay *metering.Replay
+	if out.sent != nil && cut == nil {
+		tail := usageChunk
+		if tail == nil {
+			tail = []byte("{}")
+		}
+		replay = &metering.Replay{Status: http.StatusOK, ContentType: sseContentType, Body: out.sent.Bytes(), Tail: tail}
+	}
+	rc, err := h.commit(u, responseHash, replay)
+	if err != nil {
+		var unconfirmed *ChargeUnconfirmedError
+		if errors.As(err, &unconfirmed) {
+			s.log.Error("commit of streamed call failed; whether it was charged is unknown (GET /v1/receipts/{id} tells)", "receipt_id", h.res.ReceiptID.Hex(), "err", err)
+		} else {
+			s.log.Error("commit of streamed call failed; call not charged", "receipt_id", h.res.ReceiptID.Hex(), "err", err)
+		}
+		if !disconnected {
+			_ = out.write(errorEvent(err)...)
+		}
+		return
+	}
+	switch {
+	case disconnected:
+		s.log.Info("client disconnected mid-stream; charged what was delivered", "receipt_id", rc.ID.Hex(),
+			"completion_tokens", rc.CompletionTokens, "fee_wei", rc.Fee.String())
+		return
+	case cut != nil:
+		s.log.Warn("stream cut short after content was delivered; charged what was delivered", "receipt_id", rc.ID.Hex(),
+			"completion_tokens", rc.CompletionTokens, "fee_wei", rc.Fee.String(), "err", cut)
+	}
+	final, err := receiptChunk(usageChunk, name, inference.Usage{PromptTokens: rc.PromptTokens, CompletionTokens: rc.CompletionTokens}, rc)
+	if err != nil {
+		s.log.Error("build receipt chunk", "err", err)
+		return
+	}
+	if cut != nil {
+		// The receipt first, so a client that stops at the error has it.
+		_ = out.write([]byte("data: "), final, []byte("\n\n"))
+		_ = out.write(cutEvent(cut, rc.ID)...)
+		return
+	}
+	if err := out.write(receiptEvent(final)...); err != nil {
+		s.log.Info("client left before the receipt chunk; receipt kept", "receipt_id", rc.ID.Hex())
+	}
 }
 
 const sseContentType = "text/event-stream; charset=utf-8"
@@ -162,6 +208,30 @@ func errorEvent(err error) [][]byte {
 	eb, _ := json.Marshal(toAPIError(err).body())
 	return [][]byte{[]byte("data: "), eb, []byte("\n\ndata: [DONE]\n\n")}
 }
+
+// cutEvent is the last event of a stream the upstream (or a shutdown) cut
+// short after content was delivered: the cause, and that what was delivered
+// was charged under the receipt just sent.
+func cutEvent(cause error, rid common.Hash) [][]byte {
+	why := "the model server's stream broke"
+	var ue *inference.UpstreamError
+	switch {
+	case errors.Is(cause, errShuttingDown):
+		why = "the gateway is shutting down"
+	case errors.Is(cause, inference.ErrTimeout):
+		why = "the model server did not finish in time"
+	case errors.As(cause, &ue):
+		why = fmt.Sprintf("the model server failed (status %d)", ue.Status)
+	}
+	ae := *toAPIError(cause)
+	ae.Code = "stream_interrupted"
+	ae.Message = fmt.Sprintf("the stream ended early: %s; you were charged only for what was delivered before it, under receipt %s", why, rid.Hex())
+	return errorEvent(&ae)
+}
+
+// errShuttingDown cuts the streams still running when a shutdown runs out
+// of time.
+var errShuttingDown = apiErr(http.StatusServiceUnavailable, "api_error", "shutting_down", "the gateway is shutting down")
 
 // streamChunk decodes an upstream chunk once: it reports whether it is a
 // usage chunk with no choices (held for the receipt chunk, returned as is)

@@ -7,7 +7,6 @@ package inference
 
 import (
 	"context"
-	"encoding/json"
 	"errors"
 	"fmt"
 )
@@ -30,8 +29,43 @@ type Request struct {
 	Body     []byte
 }
 
+// Kind is an upstream server family, as far as metering cares: what it
+// reports while it streams. Every kind reports usage at the end of a stream
+// when asked (stream_options.include_usage); some can also report a running
+// count on every chunk, which is what a stream cut short is charged by.
+type Kind string
+
+// The upstream kinds.
+const (
+	// KindOpenAI: OpenAI and every server that follows it (Ollama's and
+	// TGI's OpenAI APIs, hosted APIs): usage on the last chunk.
+	KindOpenAI Kind = "openai"
+	// KindVLLM: vLLM, which also reports usage on every chunk when asked
+	// (stream_options.continuous_usage_stats).
+	KindVLLM Kind = "vllm"
+	// KindLlamaCpp: llama.cpp's server, which also reports timings
+	// (prompt_n, predicted_n) on every chunk when asked (timings_per_token).
+	KindLlamaCpp Kind = "llamacpp"
+)
+
+// Valid reports whether k is a known kind.
+func (k Kind) Valid() bool { return k == KindOpenAI || k == KindVLLM || k == KindLlamaCpp }
+
+// TokenCounter counts the tokens of text as a model's tokenizer does. The
+// gateway uses it for what an upstream did not report.
+type TokenCounter interface {
+	CountTokens(text string) int
+}
+
+// Bytes counts one token per byte of UTF-8 text: an upper bound of what any
+// byte-level tokenizer makes of it, and so a count no text can game.
+type Bytes struct{}
+
+// CountTokens implements TokenCounter.
+func (Bytes) CountTokens(text string) int { return len(text) }
+
 // Usage is the token usage of a call. Reported is false when the upstream
-// said nothing and the counts are the gateway's own estimate.
+// said nothing, and the counts are zero.
 type Usage struct {
 	PromptTokens     uint32
 	CompletionTokens uint32
@@ -82,64 +116,3 @@ func (e *UpstreamError) Error() string {
 // ErrTimeout wraps an upstream call that ran out of time.
 var ErrTimeout = errors.New("upstream timed out")
 
-// usageShapes are the places upstream servers put usage: OpenAI, vLLM,
-// Ollama, llama.cpp server and TGI use "usage"; Groq-style servers also
-// "x_groq.usage"; some use input/output token names.
-type usageShapes struct {
-	Usage *usageJSON `json:"usage"`
-	XGroq *struct {
-		Usage *usageJSON `json:"usage"`
-	} `json:"x_groq"`
-}
-
-type usageJSON struct {
-	PromptTokens     *int64 `json:"prompt_tokens"`
-	CompletionTokens *int64 `json:"completion_tokens"`
-	InputTokens      *int64 `json:"input_tokens"`
-	OutputTokens     *int64 `json:"output_tokens"`
-	TotalTokens      *int64 `json:"total_tokens"`
-}
-
-// ParseUsage reads token usage from a response body or stream chunk, in any
-// of the shapes above. ok is false when the JSON carries no usage.
-func ParseUsage(body []byte) (Usage, bool) {
-	var s usageShapes
-	if err := json.Unmarshal(body, &s); err != nil {
-		return Usage{}, false
-	}
-	u := s.Usage
-	if u == nil && s.XGroq != nil {
-		u = s.XGroq.Usage
-	}
-	if u == nil {
-		return Usage{}, false
-	}
-	pick := func(a, b *int64) (int64, bool) {
-		if a != nil {
-			return *a, true
-		}
-		if b != nil {
-			return *b, true
-		}
-		return 0, false
-	}
-	p, okP := pick(u.PromptTokens, u.InputTokens)
-	c, okC := pick(u.CompletionTokens, u.OutputTokens)
-	if !okP && !okC {
-		if u.TotalTokens == nil {
-			return Usage{}, false
-		}
-		p, okP = *u.TotalTokens, true // embeddings report only totals on some servers
-	}
-	return Usage{PromptTokens: clampU32(p), CompletionTokens: clampU32(c), Reported: true}, true
-}
-
-func clampU32(v int64) uint32 {
-	if v < 0 {
-		return 0
-	}
-	if v > 1<<32-1 {
-		return 1<<32 - 1
-	}
-	return uint32(v)
-}

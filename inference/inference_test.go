@@ -4,7 +4,6 @@ import (
 	"encoding/json"
 	"strings"
 	"testing"
-	"unicode/utf8"
 
 	"github.com/imogate/imogate/inference"
 )
@@ -61,39 +60,6 @@ func TestParseUsage(t *testing.T) {
 	}
 }
 
-func TestCountTokens(t *testing.T) {
-	tests := []struct {
-		name string
-		text string
-		want int
-	}{
-		{"empty", "", 0},
-		{"spaces only", " \t\n\r ", 0},
-		{"one word", "hello", 1},
-		{"words", "the quick  brown\tfox\njumps", 5},
-		{"digits and letters are one run", "abc123 4x4", 2},
-		{"punctuation", "Hello, world!", 4},
-		{"each symbol counts", "a+b=c;", 6},
-		{"brackets", "[imogate demo]", 4},
-		{"json", `{"a":1}`, 7},
-		{"unicode letters", "Grüße 世界", 2},
-		{"emoji", "hi 👋🏽!", 4},
-		{"combining mark", "e\u0301", 2},
-		{"invalid utf-8 bytes", "a\xff\xfeb", 4},
-	}
-	for _, tt := range tests {
-		t.Run(tt.name, func(t *testing.T) {
-			got := inference.CountTokens(tt.text)
-			if got != tt.want {
-				t.Fatalf("CountTokens(%q) = %d, want %d", tt.text, got, tt.want)
-			}
-			if got > len(tt.text) {
-				t.Fatalf("CountTokens(%q) = %d, more than its %d bytes", tt.text, got, len(tt.text))
-			}
-		})
-	}
-}
-
 // FuzzParseUsage checks ParseUsage never panics, reports usage only for JSON
 // that carries it, and clamps every count into [0, 2^32-1] as the JSON says.
 func FuzzParseUsage(f *testing.F) {
@@ -110,6 +76,10 @@ func FuzzParseUsage(f *testing.F) {
 		``,
 		`{"usage":{}}`,
 		`{"usage":[]}`,
+		`{"usage":{"prompt_tokens":13,"completion_tokens":1219,"total_tokens":1232,"completion_tokens_details":{"reasoning_tokens":1152}}}`,
+		`{"usage":{"prompt_tokens":10,"completion_tokens":1,"total_tokens":120}}`,
+		`{"usage":{"input_tokens":5,"cache_read_input_tokens":100,"output_tokens":2}}`,
+		`{"timings":{"prompt_n":9,"cache_n":3,"predicted_n":2}}`,
 	} {
 		f.Add([]byte(s))
 	}
@@ -127,56 +97,130 @@ func FuzzParseUsage(f *testing.F) {
 		if !json.Valid(body) {
 			t.Fatalf("usage %+v from invalid JSON %q", u, body)
 		}
-		// Cross-check against a plain decode of the same fields.
+		// Cross-check against a plain decode of the same fields: the counts
+		// are never below what the JSON says (clamped to uint32).
 		var v struct {
 			Usage *struct {
-				PromptTokens *json.Number `json:"prompt_tokens"`
-				InputTokens  *json.Number `json:"input_tokens"`
+				PromptTokens     *json.Number `json:"prompt_tokens"`
+				InputTokens      *json.Number `json:"input_tokens"`
+				CompletionTokens *json.Number `json:"completion_tokens"`
 			} `json:"usage"`
 		}
 		if json.Unmarshal(body, &v) != nil || v.Usage == nil {
 			return
 		}
-		n := v.Usage.PromptTokens
-		if n == nil {
-			n = v.Usage.InputTokens
+		clamp := func(n *json.Number) (uint32, bool) {
+			if n == nil {
+				return 0, false
+			}
+			i, err := n.Int64()
+			if err != nil {
+				return 0, false
+			}
+			switch {
+			case i > 1<<32-1:
+				return 1<<32 - 1, true
+			case i > 0:
+				return uint32(i), true
+			}
+			return 0, true
 		}
-		if n == nil {
-			return
+		p := v.Usage.PromptTokens
+		if p == nil {
+			p = v.Usage.InputTokens
 		}
-		i, err := n.Int64()
-		if err != nil {
-			return
+		if want, ok := clamp(p); ok && u.PromptTokens < want {
+			t.Fatalf("ParseUsage(%q).PromptTokens = %d, below the %d it says", body, u.PromptTokens, want)
 		}
-		want := uint32(0)
-		switch {
-		case i > 1<<32-1:
-			want = 1<<32 - 1
-		case i > 0:
-			want = uint32(i)
-		}
-		if u.PromptTokens != want {
-			t.Fatalf("ParseUsage(%q).PromptTokens = %d, want %d", body, u.PromptTokens, want)
+		if want, ok := clamp(v.Usage.CompletionTokens); ok && u.CompletionTokens < want {
+			t.Fatalf("ParseUsage(%q).CompletionTokens = %d, below the %d it says", body, u.CompletionTokens, want)
 		}
 	})
 }
 
-// FuzzCountTokens checks the tokenizer's bound: never more tokens than bytes,
-// none for pure whitespace, and additivity over a space.
-func FuzzCountTokens(f *testing.F) {
-	for _, s := range []string{"", "hello, world", "Grüße 世界 👋", "a\xffb", "  \t"} {
-		f.Add(s, "x")
+// TestParseUsageFamilies: every upstream family's usage shapes, read so
+// that no generated or cached token goes uncharged.
+func TestParseUsageFamilies(t *testing.T) {
+	tests := []struct {
+		name string
+		body string
+		want inference.Usage
+	}{
+		{"reasoning tokens are part of completion_tokens",
+			`{"usage":{"prompt_tokens":13,"completion_tokens":1219,"total_tokens":1232,"completion_tokens_details":{"reasoning_tokens":1152,"audio_tokens":0}}}`,
+			inference.Usage{PromptTokens: 13, CompletionTokens: 1219, Reported: true}},
+		{"reasoning reported apart from completion_tokens",
+			`{"usage":{"prompt_tokens":13,"completion_tokens":67,"completion_tokens_details":{"reasoning_tokens":1152}}}`,
+			inference.Usage{PromptTokens: 13, CompletionTokens: 1152, Reported: true}},
+		{"cached tokens are part of prompt_tokens",
+			`{"usage":{"prompt_tokens":2006,"completion_tokens":300,"total_tokens":2306,"prompt_tokens_details":{"cached_tokens":1920}}}`,
+			inference.Usage{PromptTokens: 2006, CompletionTokens: 300, Reported: true}},
+		{"total beyond its parts goes to completion",
+			`{"usage":{"prompt_tokens":10,"completion_tokens":1,"total_tokens":120}}`,
+			inference.Usage{PromptTokens: 10, CompletionTokens: 110, Reported: true}},
+		{"anthropic cached input adds to input_tokens",
+			`{"usage":{"input_tokens":5,"cache_creation_input_tokens":20,"cache_read_input_tokens":100,"output_tokens":2}}`,
+			inference.Usage{PromptTokens: 125, CompletionTokens: 2, Reported: true}},
+		{"llama.cpp timings without usage",
+			`{"choices":[{"delta":{"content":"lo"}}],"timings":{"cache_n":4,"prompt_n":9,"predicted_n":2,"predicted_ms":25.3}}`,
+			inference.Usage{PromptTokens: 13, CompletionTokens: 2, Reported: true}},
+		{"usage wins over timings",
+			`{"usage":{"prompt_tokens":9,"completion_tokens":3},"timings":{"prompt_n":1,"predicted_n":1}}`,
+			inference.Usage{PromptTokens: 9, CompletionTokens: 3, Reported: true}},
+		{"vllm continuous usage on a content chunk",
+			`{"choices":[{"index":0,"delta":{"content":" there"}}],"usage":{"prompt_tokens":14,"total_tokens":16,"completion_tokens":2}}`,
+			inference.Usage{PromptTokens: 14, CompletionTokens: 2, Reported: true}},
 	}
-	f.Fuzz(func(t *testing.T, a, b string) {
-		n := inference.CountTokens(a)
-		if n < 0 || n > len(a) {
-			t.Fatalf("CountTokens(%q) = %d for %d bytes", a, n, len(a))
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got, ok := inference.ParseUsage([]byte(tt.body))
+			if !ok || got != tt.want {
+				t.Fatalf("ParseUsage = %+v, %v; want %+v", got, ok, tt.want)
+			}
+		})
+	}
+}
+
+// TestGeneratedText: the generated output of every shape is counted,
+// tool calls and reasoning included, and each non-empty piece is one.
+func TestGeneratedText(t *testing.T) {
+	tests := []struct {
+		name   string
+		body   string
+		text   string
+		pieces int
+	}{
+		{"chat message", `{"choices":[{"message":{"role":"assistant","content":"Hello"}}]}`, "Hello", 1},
+		{"two choices", `{"choices":[{"message":{"content":"a"}},{"message":{"content":"b"}}]}`, "ab", 2},
+		{"delta", `{"choices":[{"delta":{"content":" x"}}]}`, " x", 1},
+		{"role chunk is empty", `{"choices":[{"delta":{"role":"assistant","content":""}}]}`, "", 0},
+		{"completions text", `{"choices":[{"text":"once"}]}`, "once", 1},
+		{"reasoning", `{"choices":[{"delta":{"reasoning_content":"think"}}]}`, "think", 1},
+		{"reasoning (new name)", `{"choices":[{"delta":{"reasoning":"think"}}]}`, "think", 1},
+		{"tool call delta", `{"choices":[{"delta":{"tool_calls":[{"index":0,"function":{"name":"get","arguments":"{\"a\":1}"}}]}}]}`, `get{"a":1}`, 1},
+		{"content parts", `{"choices":[{"message":{"content":[{"type":"text","text":"p1"},{"type":"text","text":"p2"}]}}]}`, "p1p2", 1},
+		{"refusal", `{"choices":[{"message":{"content":null,"refusal":"no"}}]}`, "no", 1},
+		{"usage only", `{"choices":[],"usage":{"prompt_tokens":1}}`, "", 0},
+		{"not JSON", `nope`, "", 0},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			text, pieces := inference.GeneratedText([]byte(tt.body))
+			if text != tt.text || pieces != tt.pieces {
+				t.Fatalf("GeneratedText = %q, %d; want %q, %d", text, pieces, tt.text, tt.pieces)
+			}
+		})
+	}
+}
+
+func TestRequestText(t *testing.T) {
+	got := inference.RequestText([]byte(`{"model":"m","messages":[{"role":"user","content":"hi"}],"n":2}`))
+	for _, want := range []string{"m\n", "user\n", "hi\n"} {
+		if !strings.Contains(got, want) {
+			t.Fatalf("RequestText = %q, missing %q", got, want)
 		}
-		if strings.TrimSpace(a) == "" && utf8.ValidString(a) && n != 0 {
-			t.Fatalf("CountTokens(%q) = %d for whitespace", a, n)
-		}
-		if got, want := inference.CountTokens(a+" "+b), n+inference.CountTokens(b); got != want {
-			t.Fatalf("CountTokens(%q + space + %q) = %d, want %d", a, b, got, want)
-		}
-	})
+	}
+	if strings.Contains(got, "messages") || strings.Contains(got, "2") {
+		t.Fatalf("RequestText = %q holds keys or numbers", got)
+	}
 }

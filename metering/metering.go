@@ -54,36 +54,6 @@ func (e *InsufficientBalanceError) Error() string {
 // Unwrap makes errors.Is(err, ErrInsufficientBalance) true.
 func (e *InsufficientBalanceError) Unwrap() error { return ErrInsufficientBalance }
 
-// Price is a model's price in wei. Amounts fit in int64 by construction
-// (config bounds the most one call can cost at 1 ether).
-type Price struct {
-	PerRequest      int64
-	Per1KPrompt     int64
-	Per1KCompletion int64
-}
-
-// Fee is the integer cost of a call: the per-request price plus each token
-// class charged per thousand, rounded up per class. It reports false if the
-// fee would overflow int64.
-func (p Price) Fee(promptTokens, completionTokens uint64) (int64, bool) {
-	v := new(big.Int).SetInt64(p.PerRequest)
-	v.Add(v, Per1K(big.NewInt(p.Per1KPrompt), promptTokens))
-	v.Add(v, Per1K(big.NewInt(p.Per1KCompletion), completionTokens))
-	if !v.IsInt64() {
-		return 0, false
-	}
-	return v.Int64(), true
-}
-
-// Per1K is the charge for tokens at a price per thousand tokens, rounded up:
-// ceil(price × tokens / 1000). Config validation bounds prices with it too,
-// so the bound and the charge follow one rule.
-func Per1K(price *big.Int, tokens uint64) *big.Int {
-	v := new(big.Int).Mul(price, new(big.Int).SetUint64(tokens))
-	v.Add(v, big.NewInt(999))
-	return v.Quo(v, big.NewInt(1000))
-}
-
 // PayerOf is the receipt's pseudonymous payer: keccak256 of the account id
 // under a fixed label. It never involves the API key itself.
 func PayerOf(accountID string) common.Hash {

@@ -34,6 +34,8 @@ var (
 	releaseScript = script("hold.lua", "release.lua")
 	sweepScript   = script("hold.lua", "sweep.lua")
 	creditScript  = script("credit.lua")
+	// The published price schedule (prices.go).
+	publishPriceScript = script("publish_price.lua")
 	// Rate limits (ratelimit.go) and API keys (keys.go).
 	rateLimitScript = script("ratelimit.lua")
 	lookupKeyScript = script("lookup_key.lua")

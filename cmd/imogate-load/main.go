@@ -427,6 +427,9 @@ func startGatewayInProcess(st *redisstore.Store, upURL string, tok common.Addres
 	if err != nil {
 		return "", err
 	}
+	if err := srv.PublishPrices(context.Background()); err != nil {
+		return "", err
+	}
 	ln, err := net.Listen("tcp", "127.0.0.1:0")
 	if err != nil {
 		return "", err

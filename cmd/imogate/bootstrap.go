@@ -163,10 +163,15 @@ func (p *process) newGateway() (*gateway.Server, error) {
 // reservation sweeper, and the server (stopped first, so in-flight calls
 // finish while the others still run). ready, if set, is called with the
 // listen address once the server accepts calls.
-func (p *process) gatewayParts(shutdownTimeout time.Duration, ready func(addr string)) ([]part, error) {
+func (p *process) gatewayParts(ctx context.Context, shutdownTimeout time.Duration, ready func(addr string)) ([]part, error) {
 	srv, err := p.newGateway()
 	if err != nil {
 		return nil, err
+	}
+	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
+	defer cancel()
+	if err := srv.PublishPrices(pctx); err != nil {
+		return nil, fmt.Errorf("prices: %w", err)
 	}
 	ln, err := net.Listen("tcp", p.cfg.Listen)
 	if err != nil {
@@ -175,6 +180,7 @@ func (p *process) gatewayParts(shutdownTimeout time.Duration, ready func(addr st
 	return []part{
 		{name: "signature writer", run: func(ctx context.Context) error { srv.RunSignatureWriter(ctx); return nil }},
 		{name: "reservation sweeper", run: func(ctx context.Context) error { srv.RunSweeper(ctx, p.cfg.Limits.SweepInterval); return nil }},
+		{name: "price refresher", run: func(ctx context.Context) error { srv.RunPriceRefresher(ctx, gateway.PriceRefresh); return nil }},
 		{name: "gateway", run: func(ctx context.Context) error {
 			served := make(chan error, 1)
 			go func() { served <- srv.Serve(ln) }()

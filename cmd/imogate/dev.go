@@ -185,7 +185,7 @@ func runDev(ctx context.Context, out io.Writer, o devOptions) error {
 			holder: holder, redis: config.RedactURL(redisURL), credit: credit, keyID: k.ID, dataDir: o.dataDir, settleEvery: o.settleEvery,
 		})
 	}
-	gw, err := p.gatewayParts(30*time.Second, ready)
+	gw, err := p.gatewayParts(ctx, 30*time.Second, ready)
 	if err != nil {
 		return err
 	}

@@ -11,8 +11,10 @@ import (
 
 	"github.com/imogate/imogate/config"
 	"github.com/imogate/imogate/gateway"
+	"github.com/imogate/imogate/inference"
 	"github.com/imogate/imogate/inference/demo"
 	"github.com/imogate/imogate/inference/openai"
+	"github.com/imogate/imogate/inference/tokenizer"
 	"github.com/imogate/imogate/metering"
 )
 
@@ -33,30 +35,45 @@ func loadConfig(cmd *cobra.Command) (*config.Config, error) {
 	return config.Load(path, nil)
 }
 
-// buildModels turns configured models into gateway models with backends.
+// buildModels turns configured models into gateway models with backends
+// and token counters.
 func buildModels(cfg *config.Config) ([]gateway.Model, error) {
 	out := make([]gateway.Model, 0, len(cfg.Models))
-	for _, m := range cfg.Models {
+	for i, m := range cfg.Models {
 		gm := gateway.Model{
 			Name: m.Name, Token: common.HexToAddress(m.Token), Upstream: m.Upstream.Model,
 			Price: metering.Price{
 				PerRequest:      m.Price.PerRequest.Big().Int64(),
 				Per1KPrompt:     m.Price.Per1KPrompt.Big().Int64(),
 				Per1KCompletion: m.Price.Per1KCompletion.Big().Int64(),
+				Per1KEmbedding:  m.Price.Per1KEmbedding.Big().Int64(),
 			},
-			PerKEmbed: m.Price.Per1KEmbedding.Big().Int64(),
 			MaxTokens: m.MaxTokens, Timeout: m.Upstream.Timeout, OwnedBy: m.OwnedBy,
+			Media:          gateway.Media{ImageTokens: m.Media.ImageTokens, AudioTokens: m.Media.AudioTokens, VideoTokens: m.Media.VideoTokens},
+			PromptOverhead: m.PromptOverheadTokens,
+			Kind:           inference.Kind(m.Upstream.Kind),
+		}
+		if !m.Price.EffectiveFrom.IsZero() {
+			gm.PriceFrom = uint64(m.Price.EffectiveFrom.UnixMilli())
 		}
 		switch m.Backend {
 		case "demo":
 			gm.Demo = true
 			gm.Backend = demo.New(demo.Config{Latency: m.Demo.Latency, TokenLatency: m.Demo.TokenLatency})
+			gm.Counter = demo.Tokenizer{} // the demo model's own tokenizer
 		default:
 			var key string
 			if m.Upstream.APIKeyEnv != "" {
 				key = os.Getenv(m.Upstream.APIKeyEnv)
 			}
 			gm.Backend = openai.New(openai.Config{BaseURL: m.Upstream.BaseURL, APIKey: key, Timeout: m.Upstream.Timeout})
+			if m.Tokenizer.Kind != tokenizer.KindBytes {
+				tc, err := tokenizer.Load(m.Tokenizer.Kind, m.Tokenizer.Encoding, m.Tokenizer.File)
+				if err != nil {
+					return nil, fmt.Errorf("models[%d].tokenizer: %w", i, err)
+				}
+				gm.Counter = tc
+			}
 		}
 		out = append(out, gm)
 	}

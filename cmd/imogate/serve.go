@@ -57,7 +57,7 @@ and the batcher, in that order.`,
 				}
 				parts = append(parts, batcherPart(bat))
 			}
-			gw, err := p.gatewayParts(shutdownTimeout, nil)
+			gw, err := p.gatewayParts(ctx, shutdownTimeout, nil)
 			if err != nil {
 				return err
 			}

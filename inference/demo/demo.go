@@ -1,5 +1,5 @@
 // Package demo is imogate's built-in demo model: a deterministic text
-// generator with real token counts from inference.CountTokens and
+// generator with token counts from its own simple tokenizer (CountTokens) and
 // configurable latency, so imogate runs on a machine with no model server.
 // Everything it returns is labelled as a demo: every generated text starts
 // with "[imogate demo]", and responses carry system_fingerprint
@@ -16,6 +16,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"time"
+	"unicode"
 
 	"github.com/ethereum/go-ethereum/crypto"
 
@@ -119,14 +120,14 @@ func generate(prompt string, maxTokens int) []string {
 	seed := crypto.Keccak256([]byte(prompt))
 	n := 8 + int(seed[0])%24
 	words := []string{Label}
-	budget := maxTokens - inference.CountTokens(Label)
+	budget := maxTokens - CountTokens(Label)
 	for i := 0; i < n && budget > 0; i++ {
 		h := crypto.Keccak256(seed, []byte{byte(i)})
 		w := vocabulary[int(binary.BigEndian.Uint16(h))%len(vocabulary)]
 		words = append(words, " "+w)
 		budget--
 	}
-	if maxTokens < inference.CountTokens(Label) {
+	if maxTokens < CountTokens(Label) {
 		return nil
 	}
 	return words
@@ -188,8 +189,8 @@ func (b *Backend) Complete(ctx context.Context, req inference.Request) (*inferen
 	}
 	words := generate(prompt, *r.MaxTokens)
 	text := strings.Join(words, "")
-	pt := inference.CountTokens(prompt)
-	ct := inference.CountTokens(text) * *r.N
+	pt := CountTokens(prompt)
+	ct := CountTokens(text) * *r.N
 	usage := map[string]int{"prompt_tokens": pt, "completion_tokens": ct, "total_tokens": pt + ct}
 	finish := finishReason(words, *r.MaxTokens)
 	var out any
@@ -219,7 +220,7 @@ func (b *Backend) Complete(ctx context.Context, req inference.Request) (*inferen
 }
 
 func finishReason(words []string, maxTokens int) string {
-	if len(words) == 0 || inference.CountTokens(strings.Join(words, "")) >= maxTokens {
+	if len(words) == 0 || CountTokens(strings.Join(words, "")) >= maxTokens {
 		return "length"
 	}
 	return "stop"
@@ -234,7 +235,7 @@ func (b *Backend) embeddings(r *request, created int64) (*inference.Response, er
 	data := make([]any, len(inputs))
 	pt := 0
 	for i, in := range inputs {
-		pt += inference.CountTokens(in)
+		pt += CountTokens(in)
 		h := crypto.Keccak256([]byte(in))
 		vec := make([]float64, 16)
 		for j := range vec {
@@ -267,7 +268,7 @@ func (b *Backend) Stream(ctx context.Context, req inference.Request) (inference.
 	prompt := r.text()
 	s := &stream{
 		b: b, ctx: ctx, req: r, endpoint: req.Endpoint, words: generate(prompt, *r.MaxTokens),
-		created: b.cfg.Now().Unix(), prompt: uint32(inference.CountTokens(prompt)),
+		created: b.cfg.Now().Unix(), prompt: uint32(CountTokens(prompt)),
 	}
 	if req.Endpoint == inference.ChatCompletions {
 		s.id = b.id("chatcmpl")
@@ -289,7 +290,6 @@ type stream struct {
 	generated uint32
 	prompt    uint32
 	stage     int // 0 role, 1 words, 2 finish, 3 usage, 4 done
-	reported  bool
 	closed    bool
 }
 
@@ -328,7 +328,7 @@ func (s *stream) Next() (inference.Event, error) {
 		}
 		w := s.words[s.i]
 		s.i++
-		s.generated += uint32(inference.CountTokens(w))
+		s.generated += uint32(CountTokens(w))
 		if chat {
 			return s.chunk(map[string]any{"index": 0, "delta": map[string]any{"content": w}, "finish_reason": nil}, nil)
 		}
@@ -342,16 +342,48 @@ func (s *stream) Next() (inference.Event, error) {
 		return s.chunk(map[string]any{"index": 0, "text": "", "finish_reason": fin}, nil)
 	case s.stage == 3:
 		s.stage = 4
-		s.reported = true
 		return s.chunk(nil, map[string]uint32{"prompt_tokens": s.prompt, "completion_tokens": s.generated, "total_tokens": s.prompt + s.generated})
 	}
 	return inference.Event{}, io.EOF
 }
 
-// Usage implements inference.Stream: the tokens generated so far.
+// Usage implements inference.Stream: the model's own running count of the
+// tokens generated so far (as vLLM reports with continuous usage stats).
 func (s *stream) Usage() inference.Usage {
-	return inference.Usage{PromptTokens: s.prompt, CompletionTokens: s.generated, Reported: s.reported}
+	return inference.Usage{PromptTokens: s.prompt, CompletionTokens: s.generated, Reported: true}
 }
 
 // Close implements inference.Stream.
 func (s *stream) Close() error { s.closed = true; return nil }
+
+// Tokenizer is the demo model's tokenizer, for the gateway to count what
+// the demo model did not report.
+type Tokenizer struct{}
+
+// CountTokens implements inference.TokenCounter.
+func (Tokenizer) CountTokens(text string) int { return CountTokens(text) }
+
+// CountTokens is the demo model's tokenizer: every run of letters or digits
+// is one token and every other non-space character is one token. It never
+// counts more tokens than the text has bytes. (It is the demo model's own
+// tokenizer, as a real model has one; the gateway never uses it to count
+// another model's tokens.)
+func CountTokens(s string) int {
+	n := 0
+	inWord := false
+	for _, r := range s {
+		switch {
+		case unicode.IsLetter(r) || unicode.IsDigit(r):
+			if !inWord {
+				n++
+				inWord = true
+			}
+		case unicode.IsSpace(r):
+			inWord = false
+		default:
+			n++
+			inWord = false
+		}
+	}
+	return n
+}

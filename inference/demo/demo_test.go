@@ -9,6 +9,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/imogate/imogate/inference"
 	"github.com/imogate/imogate/inference/demo"
@@ -125,8 +126,8 @@ func TestCompleteUsage(t *testing.T) {
 			if len(c.Choices) != tt.n {
 				t.Fatalf("%d choices, want %d", len(c.Choices), tt.n)
 			}
-			wantP := inference.CountTokens(tt.prompt)
-			wantC := inference.CountTokens(c.text()) * tt.n
+			wantP := demo.CountTokens(tt.prompt)
+			wantC := demo.CountTokens(c.text()) * tt.n
 			if !u.Reported || int(u.PromptTokens) != wantP || int(u.CompletionTokens) != wantC {
 				t.Fatalf("usage = %+v, want prompt %d completion %d reported", u, wantP, wantC)
 			}
@@ -152,7 +153,7 @@ func mustMarshal(t *testing.T, v any) []byte {
 func TestMaxTokens(t *testing.T) {
 	const prompt = "Tell me a long story about tokens"
 	free, _ := complete(t, newDemo(), inference.ChatCompletions, chatBody(prompt, `,"max_tokens":100000`))
-	natural := inference.CountTokens(free.text())
+	natural := demo.CountTokens(free.text())
 	if free.Choices[0].FinishReason != "stop" {
 		t.Fatalf("unbounded call finished with %q, want stop", free.Choices[0].FinishReason)
 	}
@@ -176,7 +177,7 @@ func TestMaxTokens(t *testing.T) {
 	for _, tt := range tests {
 		t.Run(tt.name, func(t *testing.T) {
 			c, u := complete(t, newDemo(), inference.ChatCompletions, chatBody(prompt, fmt.Sprintf(`,%q:%d`, tt.field, tt.max)))
-			got := inference.CountTokens(c.text())
+			got := demo.CountTokens(c.text())
 			if got > tt.max || int(u.CompletionTokens) > tt.max {
 				t.Fatalf("%d completion tokens (usage %d), over %s %d: %q", got, u.CompletionTokens, tt.field, tt.max, c.text())
 			}
@@ -335,8 +336,8 @@ func TestStreamUsageSoFar(t *testing.T) {
 		text.WriteString(c.Choices[0].Text)
 	}
 	u := s.Usage()
-	if u.Reported || int(u.CompletionTokens) != inference.CountTokens(text.String()) || int(u.PromptTokens) != inference.CountTokens("partial") {
-		t.Fatalf("usage after 3 chunks %+v, want unreported %d completion tokens", u, inference.CountTokens(text.String()))
+	if !u.Reported || int(u.CompletionTokens) != demo.CountTokens(text.String()) || int(u.PromptTokens) != demo.CountTokens("partial") {
+		t.Fatalf("usage after 3 chunks %+v, want the model's running count of %d completion tokens", u, demo.CountTokens(text.String()))
 	}
 }
 
@@ -456,7 +457,7 @@ func TestEmbeddings(t *testing.T) {
 			}
 			want := 0
 			for i, in := range tt.inputs {
-				want += inference.CountTokens(in)
+				want += demo.CountTokens(in)
 				d := got.Data[i]
 				if d.Object != "embedding" || d.Index != i || len(d.Embedding) != 16 {
 					t.Fatalf("data[%d] = %+v", i, d)
@@ -505,4 +506,57 @@ func TestInvalidRequest(t *testing.T) {
 			}
 		})
 	}
+}
+
+func TestCountTokens(t *testing.T) {
+	tests := []struct {
+		name string
+		text string
+		want int
+	}{
+		{"empty", "", 0},
+		{"spaces only", " \t\n\r ", 0},
+		{"one word", "hello", 1},
+		{"words", "the quick  brown\tfox\njumps", 5},
+		{"digits and letters are one run", "abc123 4x4", 2},
+		{"punctuation", "Hello, world!", 4},
+		{"each symbol counts", "a+b=c;", 6},
+		{"brackets", "[imogate demo]", 4},
+		{"json", `{"a":1}`, 7},
+		{"unicode letters", "Grüße 世界", 2},
+		{"emoji", "hi 👋🏽!", 4},
+		{"combining mark", "e\u0301", 2},
+		{"invalid utf-8 bytes", "a\xff\xfeb", 4},
+	}
+	for _, tt := range tests {
+		t.Run(tt.name, func(t *testing.T) {
+			got := demo.CountTokens(tt.text)
+			if got != tt.want {
+				t.Fatalf("CountTokens(%q) = %d, want %d", tt.text, got, tt.want)
+			}
+			if got > len(tt.text) {
+				t.Fatalf("CountTokens(%q) = %d, more than its %d bytes", tt.text, got, len(tt.text))
+			}
+		})
+	}
+}
+
+// FuzzCountTokens checks the tokenizer's bound: never more tokens than bytes,
+// none for pure whitespace, and additivity over a space.
+func FuzzCountTokens(f *testing.F) {
+	for _, s := range []string{"", "hello, world", "Grüße 世界 👋", "a\xffb", "  \t"} {
+		f.Add(s, "x")
+	}
+	f.Fuzz(func(t *testing.T, a, b string) {
+		n := demo.CountTokens(a)
+		if n < 0 || n > len(a) {
+			t.Fatalf("CountTokens(%q) = %d for %d bytes", a, n, len(a))
+		}
+		if strings.TrimSpace(a) == "" && utf8.ValidString(a) && n != 0 {
+			t.Fatalf("CountTokens(%q) = %d for whitespace", a, n)
+		}
+		if got, want := demo.CountTokens(a+" "+b), n+demo.CountTokens(b); got != want {
+			t.Fatalf("CountTokens(%q + space + %q) = %d, want %d", a, b, got, want)
+		}
+	})
 }

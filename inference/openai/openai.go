@@ -147,17 +147,16 @@ func (b *Backend) Complete(ctx context.Context, req inference.Request) (*inferen
 	if err != nil {
 		return nil, classify(ctx, err)
 	}
-	return finish(req, body)
+	return finish(body)
 }
 
-func finish(req inference.Request, body []byte) (*inference.Response, error) {
+// finish checks an answer and reads its usage; an answer without usage
+// says so (Usage.Reported false) and the gateway counts it.
+func finish(body []byte) (*inference.Response, error) {
 	if !json.Valid(body) {
 		return nil, &inference.UpstreamError{Status: http.StatusBadGateway, Message: "the upstream answered with invalid JSON"}
 	}
-	u, ok := inference.ParseUsage(body)
-	if !ok {
-		u = estimate(req.Body, body)
-	}
+	u, _ := inference.ParseUsage(body)
 	return &inference.Response{Body: body, Usage: u}, nil
 }
 
@@ -191,41 +190,7 @@ func (b *Backend) completeFast(ctx context.Context, req inference.Request) (*inf
 	if code := hresp.StatusCode(); code/100 != 2 {
 		return nil, &inference.UpstreamError{Status: code, Message: errorMessage(body)}
 	}
-	return finish(req, body)
-}
-
-// estimate counts tokens with the simple tokenizer when the upstream reports
-// no usage: the request's text as prompt, the response's text as completion.
-func estimate(reqBody, respBody []byte) inference.Usage {
-	return inference.Usage{
-		PromptTokens:     uint32(inference.CountTokens(string(reqBody))),
-		CompletionTokens: uint32(inference.CountTokens(generatedText(respBody))),
-	}
-}
-
-// generatedText extracts the generated text of a response or chunk.
-func generatedText(b []byte) string {
-	var v struct {
-		Choices []struct {
-			Text    string `json:"text"`
-			Message struct {
-				Content string `json:"content"`
-			} `json:"message"`
-			Delta struct {
-				Content string `json:"content"`
-			} `json:"delta"`
-		} `json:"choices"`
-	}
-	if json.Unmarshal(b, &v) != nil {
-		return ""
-	}
-	var sb strings.Builder
-	for _, c := range v.Choices {
-		sb.WriteString(c.Text)
-		sb.WriteString(c.Message.Content)
-		sb.WriteString(c.Delta.Content)
-	}
-	return sb.String()
+	return finish(body)
 }
 
 // Stream implements inference.Backend.
@@ -239,21 +204,16 @@ func (b *Backend) Stream(ctx context.Context, req inference.Request) (inference.
 		resp.Body.Close()
 		return nil, &inference.UpstreamError{Status: http.StatusBadGateway, Message: "the upstream did not answer with an event stream (Content-Type " + ct + ")"}
 	}
-	return &stream{
-		ctx: ctx, cancel: cancel, body: resp.Body, r: bufio.NewReaderSize(resp.Body, 32<<10),
-		promptEstimate: uint32(inference.CountTokens(string(req.Body))),
-	}, nil
+	return &stream{ctx: ctx, cancel: cancel, body: resp.Body, r: bufio.NewReaderSize(resp.Body, 32<<10)}, nil
 }
 
 type stream struct {
-	ctx            context.Context
-	cancel         context.CancelFunc
-	body           io.ReadCloser
-	r              *bufio.Reader
-	usage          inference.Usage
-	generated      int
-	promptEstimate uint32
-	done           bool
+	ctx    context.Context
+	cancel context.CancelFunc
+	body   io.ReadCloser
+	r      *bufio.Reader
+	usage  inference.Usage // the latest the upstream reported
+	done   bool
 }
 
 // Next reads the next SSE data event, joining multi-line data fields.
@@ -305,20 +265,14 @@ func (s *stream) event(data []byte) (inference.Event, error) {
 	}
 	if u, ok := inference.ParseUsage(data); ok {
 		s.usage = u
-	} else if !s.usage.Reported {
-		s.generated += inference.CountTokens(generatedText(data))
 	}
 	return inference.Event{Data: data}, nil
 }
 
-// Usage is the upstream's reported usage, or the estimate of what was
-// generated so far when it reported none.
-func (s *stream) Usage() inference.Usage {
-	if s.usage.Reported {
-		return s.usage
-	}
-	return inference.Usage{PromptTokens: s.promptEstimate, CompletionTokens: uint32(s.generated)}
-}
+// Usage is the latest usage the upstream reported: its final count, or its
+// running count of a stream cut short (vLLM's continuous usage, llama.cpp's
+// timings); Reported is false if it reported none.
+func (s *stream) Usage() inference.Usage { return s.usage }
 
 func (s *stream) Close() error {
 	s.cancel()

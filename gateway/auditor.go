@@ -10,6 +10,7 @@ import (
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/imogate/imogate/apikey"
+	"github.com/imogate/imogate/metering"
 	"github.com/imogate/imogate/settlement"
 	"github.com/imogate/imogate/settlement/ledger"
 )
@@ -52,6 +53,8 @@ type auditModelJSON struct {
 	ChainID            string  `json:"chain_id"`
 	ReceiptSigner      string  `json:"receipt_signer"`
 	Operator           *string `json:"operator"` // null when not configured
+	// Prices is the model's published price schedule.
+	Prices metering.PriceSchedule `json:"prices"`
 }
 
 // auditModels is GET /v1/audit/models.
@@ -67,7 +70,7 @@ func (s *Server) auditModels(c *fiber.Ctx) error {
 		m := s.models[name]
 		data = append(data, auditModelJSON{
 			ID: name, Token: m.Token.Hex(), SettlementContract: d.VerifyingContract.Hex(), ChainID: d.ChainID.String(),
-			ReceiptSigner: s.signer.Address().Hex(), Operator: op,
+			ReceiptSigner: s.signer.Address().Hex(), Operator: op, Prices: s.schedule(m),
 		})
 	}
 	return c.JSON(fiber.Map{"object": "list", "data": data})

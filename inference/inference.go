@@ -115,4 +115,3 @@ func (e *UpstreamError) Error() string {
 
 // ErrTimeout wraps an upstream call that ran out of time.
 var ErrTimeout = errors.New("upstream timed out")
-

@@ -263,6 +263,12 @@ func (s *stream) event(data []byte) (inference.Event, error) {
 	if !json.Valid(data) {
 		return inference.Event{}, &inference.UpstreamError{Status: http.StatusBadGateway, Message: "the upstream sent an event that is not JSON"}
 	}
+	if ue := streamError(data); ue != nil {
+		// vLLM, TGI and others report a failure mid-stream as an event
+		// holding an error object: the stream has failed.
+		s.done = true
+		return inference.Event{}, ue
+	}
 	if u, ok := inference.ParseUsage(data); ok {
 		s.usage = u
 	}
@@ -277,4 +283,32 @@ func (s *stream) Usage() inference.Usage { return s.usage }
 func (s *stream) Close() error {
 	s.cancel()
 	return s.body.Close()
+}
+
+// streamError reads an in-stream error event ({"error": {...}} or
+// {"object":"error",...}) as an UpstreamError; nil for any other event.
+func streamError(data []byte) *inference.UpstreamError {
+	if !bytes.Contains(data, []byte(`"error"`)) {
+		return nil
+	}
+	var v struct {
+		Object  string          `json:"object"`
+		Message string          `json:"message"`
+		Error   json.RawMessage `json:"error"`
+		Choices json.RawMessage `json:"choices"`
+	}
+	if json.Unmarshal(data, &v) != nil || v.Choices != nil {
+		return nil
+	}
+	switch {
+	case len(v.Error) > 0 && !bytes.Equal(v.Error, []byte("null")):
+		return &inference.UpstreamError{Status: http.StatusBadGateway, Message: errorMessage(data)}
+	case v.Object == "error":
+		msg := v.Message
+		if msg == "" {
+			msg = "the upstream reported an error mid-stream"
+		}
+		return &inference.UpstreamError{Status: http.StatusBadGateway, Message: msg}
+	}
+	return nil
 }

@@ -226,6 +226,9 @@ type transcriptWant struct {
 	events int    // data events before io.EOF, [DONE] excluded
 	text   string // concatenated delta.content / text of the events
 	usage  inference.Usage
+	// failMsg, when set: the stream fails after events with an
+	// UpstreamError whose message holds it.
+	failMsg string
 }
 
 // streamReq is the request body of the transcript tests.
@@ -273,6 +276,8 @@ var transcripts = map[string]transcriptWant{
 		usage: inference.Usage{PromptTokens: 11, CompletionTokens: 14, Reported: true}},
 	// A server whose total counts generated tokens that completion_tokens
 	// leaves out (thoughts): charged as completion tokens.
+	// vLLM reports an engine failure mid-stream as an error event.
+	"vllm_error_mid_stream.sse": {events: 2, text: "Partial", failMsg: "CUDA out of memory"},
 	"total_beyond_parts.sse": {events: 2, text: "Yes",
 		usage: inference.Usage{PromptTokens: 10, CompletionTokens: 110, Reported: true}},
 }
@@ -308,6 +313,13 @@ func TestStreamTranscripts(t *testing.T) {
 			for {
 				ev, err := s.Next()
 				if errors.Is(err, io.EOF) {
+					break
+				}
+				if err != nil && want.failMsg != "" {
+					var ue *inference.UpstreamError
+					if !errors.As(err, &ue) || !strings.Contains(ue.Message, want.failMsg) {
+						t.Fatalf("stream failed with %v, want an UpstreamError saying %q", err, want.failMsg)
+					}
 					break
 				}
 				if err != nil {

@@ -1,8 +1,8 @@
 // Package archive keeps settled batches for auditors after their receipts
 // leave Redis: for each batch, under "<token>/<batchId>/", the Merkle tree
 // dump (tree.json, OpenZeppelin standard-v1), every receipt as signed JSON
-// (receipts.ndjson, one DESIGN.md receipt object per line) and the
-// settlement facts (settlement.json). Store is the small interface the
+// (receipts.ndjson, one DESIGN.md receipt object per line), the model's
+// price schedule (prices.json) and the settlement facts (settlement.json). Store is the small interface the
 // batcher writes through; Dir is the local-directory implementation.
 package archive
 
@@ -27,6 +27,10 @@ const (
 	TreeFile       = "tree.json"
 	ReceiptsFile   = "receipts.ndjson"
 	SettlementFile = "settlement.json"
+	// PricesFile is the model's published price schedule as of archiving
+	// (DESIGN.md's price versions): every receipt's fee is the version in
+	// force at its timestamp applied to its tokens.
+	PricesFile = "prices.json"
 )
 
 // ErrNotFound is returned by Get for a path that holds nothing.

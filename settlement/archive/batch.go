@@ -46,9 +46,12 @@ type Batch struct {
 	Tree       []byte // standard-v1 dump
 	Receipts   []metering.SignedReceipt
 	Settlement Settlement
+	// Prices is the model's price schedule (prices.json); nil writes no
+	// prices.json, and Read gives nil for a batch archived without one.
+	Prices metering.PriceSchedule
 }
 
-// Write stores the batch's three files, settlement.json last, so a
+// Write stores the batch's four files, settlement.json last, so a
 // settlement.json on disk means the batch directory is complete.
 func Write(ctx context.Context, s Store, b Batch) error {
 	var nd bytes.Buffer
@@ -65,10 +68,25 @@ func Write(ctx context.Context, s Store, b Batch) error {
 		return fmt.Errorf("encode settlement: %w", err)
 	}
 	st = append(st, '\n')
-	for _, f := range []struct {
+	files := []struct {
 		name string
 		data []byte
-	}{{ReceiptsFile, nd.Bytes()}, {TreeFile, b.Tree}, {SettlementFile, st}} {
+	}{{ReceiptsFile, nd.Bytes()}, {TreeFile, b.Tree}}
+	if b.Prices != nil {
+		pj, err := json.MarshalIndent(b.Prices, "", "  ")
+		if err != nil {
+			return fmt.Errorf("encode prices: %w", err)
+		}
+		files = append(files, struct {
+			name string
+			data []byte
+		}{PricesFile, append(pj, '\n')})
+	}
+	files = append(files, struct {
+		name string
+		data []byte
+	}{SettlementFile, st})
+	for _, f := range files {
 		if err := s.Put(ctx, BatchPath(b.Token, b.ID, f.name), f.data); err != nil {
 			return fmt.Errorf("write batch %d: %w", b.ID, err)
 		}
@@ -89,6 +107,18 @@ func Read(ctx context.Context, s Store, token common.Address, id uint64) (*Batch
 	}
 	if out.Tree, err = s.Get(ctx, BatchPath(token, id, TreeFile)); err != nil {
 		return nil, err
+	}
+	switch pj, err := s.Get(ctx, BatchPath(token, id, PricesFile)); {
+	case errors.Is(err, ErrNotFound):
+	case err != nil:
+		return nil, err
+	default:
+		if err := json.Unmarshal(pj, &out.Prices); err != nil {
+			return nil, fmt.Errorf("decode %s: %w", PricesFile, err)
+		}
+		if out.Prices == nil {
+			out.Prices = metering.PriceSchedule{}
+		}
 	}
 	nd, err := s.Get(ctx, BatchPath(token, id, ReceiptsFile))
 	if err != nil {

@@ -68,7 +68,7 @@ func TestBatch(t *testing.T) {
 		{
 			name: "changed fee in receipts.ndjson", token: f.a, id: 1,
 			tamper: tamperLine(func(r *metering.SignedReceipt) { r.Fee = new(big.Int).Add(r.Fee, big.NewInt(1)) }),
-			want:   []string{audit.CheckSignatures, audit.CheckReceiptsMatchTree, audit.CheckFeesEqualDeposit},
+			want:   []string{audit.CheckFeesMatchPrices, audit.CheckSignatures, audit.CheckReceiptsMatchTree, audit.CheckFeesEqualDeposit},
 		},
 		{
 			name: "changed fee in both files", token: f.a, id: 1,
@@ -81,7 +81,7 @@ func TestBatch(t *testing.T) {
 				})
 				writeTree(t, dir, f.a, 1, changed)
 			},
-			want: []string{audit.CheckSignatures, audit.CheckTreeRoot, audit.CheckFeesEqualDeposit},
+			want: []string{audit.CheckFeesMatchPrices, audit.CheckSignatures, audit.CheckTreeRoot, audit.CheckFeesEqualDeposit},
 		},
 		{
 			name: "dropped receipt", token: f.a, id: 1,
@@ -415,5 +415,65 @@ func editSettlement(t *testing.T, rel string, edit func(*archive.Settlement)) fu
 		if err := os.WriteFile(p, data, 0o644); err != nil {
 			t.Fatal(err)
 		}
+	}
+}
+
+// TestBatchFeesMatchPrices: `imogate audit batch` recomputes every fee from
+// the published prices. An honestly settled batch (signatures valid, fee
+// sum deposited) whose receipts are priced above the schedule fails; a batch
+// across a price change passes; a batch archived without prices.json says
+// the check was skipped.
+func TestBatchFeesMatchPrices(t *testing.T) {
+	e := newEnv(t)
+	tok := e.newToken("PRC")
+	// Receipt s: 10·s prompt and 5·s completion tokens at timestamp
+	// 1_760_000_000_000 + s. Version 1 charges 100 wei per request; version
+	// 2, from seq 3's timestamp on, 200 wei per request and 1000 wei per
+	// 1k completion tokens.
+	change := uint64(1_760_000_000_003)
+	sched := metering.PriceSchedule{
+		{EffectiveFrom: 0, Price: metering.Price{PerRequest: 100}},
+		{EffectiveFrom: change, Price: metering.Price{PerRequest: 200, Per1KCompletion: 1000}},
+	}
+	priced := func(seq uint64, extra int64) metering.SignedReceipt {
+		v, err := sched.At(1_760_000_000_000 + seq)
+		if err != nil {
+			t.Fatal(err)
+		}
+		fee, _ := v.Fee(10*seq, 5*seq)
+		return sign(t, e.signer, tok, seq, fee+extra)
+	}
+	var honest []metering.SignedReceipt
+	for seq := uint64(1); seq <= 5; seq++ {
+		honest = append(honest, priced(seq, 0))
+	}
+	e.settleReceipts(tok, honest, nil, sched) // batch 0: across the change
+	overcharged := []metering.SignedReceipt{priced(6, 0), priced(7, 1), priced(8, 0)}
+	e.settleReceipts(tok, overcharged, nil, sched)                          // batch 1: seq 7 charged 1 wei more
+	e.settleReceipts(tok, []metering.SignedReceipt{priced(9, 0)}, nil, nil) // batch 2: no prices.json
+
+	a := e.auditor(nil)
+	rep, err := a.Batch(t.Context(), tok, 0)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFailed(t, rep)
+	if c := rep.Find(audit.CheckFeesMatchPrices); c == nil || c.Status != audit.Pass || !strings.Contains(c.Detail, "2 price version") {
+		t.Fatalf("across a price change: %+v", c)
+	}
+	rep, err = a.Batch(t.Context(), tok, 1)
+	if err != nil {
+		t.Fatal(err)
+	}
+	wantFailed(t, rep, audit.CheckFeesMatchPrices)
+	if c := rep.Find(audit.CheckFeesMatchPrices); !strings.Contains(c.Detail, "seq 7") || strings.Contains(c.Detail, "seq 6") {
+		t.Fatalf("the check must name seq 7 alone: %s", c.Detail)
+	}
+	rep, err = a.Batch(t.Context(), tok, 2)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := rep.Find(audit.CheckFeesMatchPrices); c == nil || c.Status != audit.Skip || !strings.Contains(c.Detail, archive.PricesFile) {
+		t.Fatalf("without prices.json: %+v", c)
 	}
 }

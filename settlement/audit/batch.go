@@ -27,6 +27,7 @@ const (
 	CheckSigners           = "signers"             // every receipt names the batch's on-chain signer
 	CheckDomains           = "domains"             // every receipt is signed under this chain's imogate domain
 	CheckModels            = "models"              // every receipt is for the audited token
+	CheckFeesMatchPrices   = "fees match prices"   // every receipt's fee is the price in force at its timestamp applied to its tokens (prices.json)
 	CheckSeqRange          = "seq range"           // the seqs are exactly firstSeq..lastSeq, no gap or duplicate
 	CheckSettledEvent      = "Settled event"       // one Settled event for the batch, agreeing with getBatch
 	CheckFeesEqualDeposit  = "fees equal deposit"  // the receipts' fees add up to the wei deposited
@@ -82,7 +83,7 @@ func (a *Auditor) Batch(ctx context.Context, token common.Address, id uint64) (*
 		return nil, err
 	}
 	rest := []string{CheckArchiveFiles, CheckTree, CheckTreeRoot, CheckReceiptsMatchTree, CheckSignatures, CheckSigners,
-		CheckDomains, CheckModels, CheckSeqRange, CheckSettledEvent, CheckFeesEqualDeposit, CheckSettlementTx,
+		CheckDomains, CheckModels, CheckFeesMatchPrices, CheckSeqRange, CheckSettledEvent, CheckFeesEqualDeposit, CheckSettlementTx,
 		CheckSettlementJSON, CheckRevenueForwarded}
 	if oc.Root == (common.Hash{}) {
 		rep.fail(CheckOnChainBatch, "batch %d has not settled on-chain", id)
@@ -134,8 +135,12 @@ func (a *Auditor) Batch(ctx context.Context, token common.Address, id uint64) (*
 		rep.check(CheckReceiptsMatchTree, p.n == 0, fmt.Sprintf("%d receipts = %d tree values", len(b.Receipts), tree.Len()), p.String())
 	}
 
-	// Every receipt: signature, signer, domain, model, fee sum.
-	var sigs, signers, domains, models problems
+	// Every receipt: signature, signer, domain, model, fee against the
+	// published prices, fee sum.
+	var sigs, signers, domains, models, fees problems
+	if err := b.Prices.Validate(); err != nil {
+		fees.add("%s: %v", archive.PricesFile, err)
+	}
 	sum := new(big.Int)
 	total := uint64(len(b.Receipts))
 	for i := range b.Receipts {
@@ -152,6 +157,11 @@ func (a *Auditor) Batch(ctx context.Context, token common.Address, id uint64) (*
 		if r.Model != token {
 			models.add("seq %d is for model %s", r.Seq, r.Model)
 		}
+		if b.Prices != nil {
+			if ok, why := b.Prices.ExplainsReceipt(&r.Receipt); !ok {
+				fees.add("seq %d: %s", r.Seq, why)
+			}
+		}
 		sum.Add(sum, r.Fee)
 		if n := uint64(i + 1); n%progressEvery == 0 || n == total {
 			a.progress(batchPhase, n, total)
@@ -162,6 +172,12 @@ func (a *Auditor) Batch(ctx context.Context, token common.Address, id uint64) (*
 		fmt.Sprintf("%d not by on-chain signer %s: %s", signers.n, oc.Signer, &signers))
 	rep.check(CheckDomains, domains.n == 0, "all imogate v1 on this chain and contract", domains.String())
 	rep.check(CheckModels, models.n == 0, fmt.Sprintf("all for %s", token), models.String())
+	if b.Prices == nil {
+		rep.skip(CheckFeesMatchPrices, "the archive has no %s (a batch archived before prices were published)", archive.PricesFile)
+	} else {
+		rep.check(CheckFeesMatchPrices, fees.n == 0, fmt.Sprintf("all %d fees recomputed from %d price version(s)", total, len(b.Prices)),
+			fmt.Sprintf("%d receipts whose fee is not the price in force: %s", fees.n, &fees))
+	}
 	if p := seqProblems(b.Receipts, oc.FirstSeq, oc.LastSeq); p.n == 0 {
 		rep.pass(CheckSeqRange, "%d..%d, %d receipts", oc.FirstSeq, oc.LastSeq, total)
 	} else {

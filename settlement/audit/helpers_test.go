@@ -158,19 +158,33 @@ func feeSum(rs []metering.SignedReceipt) *big.Int {
 	return s
 }
 
+// testPrices is the fixture's price schedule: sign's receipts of seq s
+// have 10·s prompt tokens and cost 1,000,000,007·s wei under it.
+var testPrices = metering.PriceSchedule{{EffectiveFrom: 0, Price: metering.Price{Per1KPrompt: 100_000_000_700}}}
+
 // settle signs n receipts for token's next seqs, settles them on-chain as
 // the next batch with value (nil: the fee sum) and archives the batch as
 // the batcher does, with the fee sum as its value.
 func (e *env) settle(token common.Address, n int, value *big.Int) uint64 {
 	t := e.t
 	t.Helper()
-	prev := e.receipts[token]
-	first := uint64(len(prev)) + 1
+	first := uint64(len(e.receipts[token])) + 1
 	var rs []metering.SignedReceipt
 	for i := range n {
 		seq := first + uint64(i)
 		rs = append(rs, sign(t, e.signer, token, seq, int64(1_000_000_007*seq)))
 	}
+	return e.settleReceipts(token, rs, value, testPrices)
+}
+
+// settleReceipts settles rs (token's next seqs) as the next batch with
+// value (nil: the fee sum) and archives it with prices (nil: no prices.json).
+func (e *env) settleReceipts(token common.Address, rs []metering.SignedReceipt, value *big.Int, prices metering.PriceSchedule) uint64 {
+	t := e.t
+	t.Helper()
+	prev := e.receipts[token]
+	first := uint64(len(prev)) + 1
+	n := len(rs)
 	tree, err := merkle.FromReceipts(plain(rs))
 	if err != nil {
 		t.Fatal(err)
@@ -194,7 +208,7 @@ func (e *env) settle(token common.Address, n int, value *big.Int) uint64 {
 	rcpt := e.mine(tx)
 	now := time.Now().UTC().Format(time.RFC3339)
 	err = archive.Write(t.Context(), e.store, archive.Batch{
-		Token: token, ID: id, Tree: dump, Receipts: rs,
+		Token: token, ID: id, Tree: dump, Receipts: rs, Prices: prices,
 		Settlement: archive.Settlement{
 			ChainID: chaintest.ChainID.String(), Contract: e.settlement, Operator: e.operator, Token: token,
 			BatchID: strconv.FormatUint(id, 10), FirstSeq: strconv.FormatUint(first, 10), LastSeq: strconv.FormatUint(last, 10),

@@ -102,9 +102,13 @@ func (m *model) writeArchive(ctx context.Context, b *settlement.Batch) error {
 	if err != nil {
 		return fmt.Errorf("dump tree: %w", err)
 	}
+	prices, err := m.b.store.Prices(ctx, m.token)
+	if err != nil {
+		return err
+	}
 	u := func(v uint64) string { return strconv.FormatUint(v, 10) }
 	return archive.Write(ctx, m.b.cfg.Archive, archive.Batch{
-		Token: m.token, ID: b.ID, Tree: dump, Receipts: signed,
+		Token: m.token, ID: b.ID, Tree: dump, Receipts: signed, Prices: prices,
 		Settlement: archive.Settlement{
 			ChainID: m.b.cfg.ChainID.String(), Contract: m.b.cfg.Settlement, Operator: m.b.operator, Token: m.token,
 			BatchID: u(b.ID), FirstSeq: u(b.FirstSeq), LastSeq: u(b.LastSeq), Count: u(b.Count()), Root: b.Root,

@@ -6,6 +6,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 
+	"github.com/imogate/imogate/metering"
 	"github.com/imogate/imogate/settlement"
 	"github.com/imogate/imogate/settlement/ledger"
 )
@@ -19,6 +20,9 @@ type Store interface {
 	ReceiptLog
 	BatchStore
 	Leases
+	// Prices is a model's published price schedule, archived with each
+	// batch so its fees can be recomputed.
+	Prices(ctx context.Context, token common.Address) (metering.PriceSchedule, error)
 }
 
 // ReceiptLog reads a model's receipt log.

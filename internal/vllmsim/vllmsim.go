@@ -1,0 +1,388 @@
+// Package vllmsim is an upstream model server for tests that imitates the
+// documented behaviour of vLLM's OpenAI-compatible API, as far as billing
+// depends on it: /v1/chat/completions, /v1/completions and /v1/embeddings;
+// one choice per prompt of a prompt array times n (best_of sequences
+// generated); max_tokens, max_completion_tokens, min_tokens and ignore_eos;
+// streams with stream_options.include_usage and continuous_usage_stats;
+// image_url parts as a fixed number of prompt tokens. It is not a model:
+// its "tokens" are the words of a fixed vocabulary, and a prompt's tokens
+// are its Unicode characters plus a chat template's overhead.
+//
+// Faults are asked for in the request itself, under the extra field
+// "vllmsim" (the gateway passes unknown fields upstream): a slow stream,
+// an error event or a dropped connection after some chunks, a stall, usage
+// omitted or over-reported. What the server generated, and what it wrote,
+// is recorded per request under the OpenAI "user" field, for a test to
+// compare with what was charged.
+package vllmsim
+
+import (
+	"encoding/json"
+	"fmt"
+	"net"
+	"net/http"
+	"strings"
+	"sync"
+	"time"
+	"unicode/utf8"
+)
+
+// Fault is what a request asks the server to do wrong.
+type Fault struct {
+	// TokenDelay is waited between streamed tokens (milliseconds).
+	TokenDelayMS int `json:"token_delay_ms"`
+	// ErrorAfter sends an error event after this many content chunks.
+	ErrorAfter int `json:"error_after"`
+	// DropAfter closes the connection after this many content chunks.
+	DropAfter int `json:"drop_after"`
+	// StallAfter stops sending after this many content chunks, until the
+	// client goes away.
+	StallAfter int `json:"stall_after"`
+	// FailFirst sends an error event before any content.
+	FailFirst bool `json:"fail_first"`
+	// OmitUsage reports no usage at all.
+	OmitUsage bool `json:"omit_usage"`
+	// OverReport multiplies the reported usage.
+	OverReport int `json:"over_report"`
+	// Length is how many tokens a sequence generates when neither
+	// ignore_eos nor min_tokens forces more (default 12).
+	Length int `json:"length"`
+}
+
+// Served is what the server did for one request.
+type Served struct {
+	PromptTokens     int // the prompt tokens it processed
+	CompletionTokens int // the tokens it generated
+	WrittenTokens    int // the generated tokens it wrote before it stopped
+}
+
+// ImageTokens is what one image_url part costs.
+const ImageTokens = 1000
+
+// Server is the simulated upstream.
+type Server struct {
+	srv *http.Server
+	ln  net.Listener
+
+	mu     sync.Mutex
+	served map[string]Served
+}
+
+// Start serves on a loopback port until Close.
+func Start() (*Server, error) {
+	ln, err := net.Listen("tcp", "127.0.0.1:0")
+	if err != nil {
+		return nil, err
+	}
+	s := &Server{ln: ln, served: map[string]Served{}}
+	mux := http.NewServeMux()
+	mux.HandleFunc("POST /v1/chat/completions", s.generate(true))
+	mux.HandleFunc("POST /v1/completions", s.generate(false))
+	mux.HandleFunc("POST /v1/embeddings", s.embeddings)
+	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	go func() { _ = s.srv.Serve(ln) }()
+	return s, nil
+}
+
+// URL is the server's base URL, /v1 included.
+func (s *Server) URL() string { return "http://" + s.ln.Addr().String() + "/v1" }
+
+// Close stops the server.
+func (s *Server) Close() error { return s.srv.Close() }
+
+// Served returns what was recorded for user ("" if nothing).
+func (s *Server) Served(user string) (Served, bool) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v, ok := s.served[user]
+	return v, ok
+}
+
+func (s *Server) record(user string, f func(*Served)) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	v := s.served[user]
+	f(&v)
+	s.served[user] = v
+}
+
+type request struct {
+	Model         string          `json:"model"`
+	Messages      []message       `json:"messages"`
+	Prompt        json.RawMessage `json:"prompt"`
+	Input         json.RawMessage `json:"input"`
+	N             int             `json:"n"`
+	BestOf        int             `json:"best_of"`
+	MaxTokens     *int            `json:"max_tokens"`
+	MaxCompletion *int            `json:"max_completion_tokens"`
+	MinTokens     int             `json:"min_tokens"`
+	IgnoreEOS     bool            `json:"ignore_eos"`
+	Stream        bool            `json:"stream"`
+	StreamOptions struct {
+		IncludeUsage    bool `json:"include_usage"`
+		ContinuousUsage bool `json:"continuous_usage_stats"`
+	} `json:"stream_options"`
+	User  string `json:"user"`
+	Fault Fault  `json:"vllmsim"`
+}
+
+type message struct {
+	Role    string          `json:"role"`
+	Content json.RawMessage `json:"content"`
+}
+
+// promptTokens counts a prompt the way this server's "tokenizer" does: one
+// token per character, 1000 per image, and a chat template's 5 per message
+// plus 10.
+func (r *request) promptTokens(chat bool) (total int, prompts int) {
+	if chat {
+		total = 10
+		for _, m := range r.Messages {
+			total += 5 + utf8.RuneCountInString(m.Role)
+			var s string
+			if json.Unmarshal(m.Content, &s) == nil {
+				total += utf8.RuneCountInString(s)
+				continue
+			}
+			var parts []struct {
+				Type string `json:"type"`
+				Text string `json:"text"`
+			}
+			_ = json.Unmarshal(m.Content, &parts)
+			for _, p := range parts {
+				if p.Type == "image_url" {
+					total += ImageTokens
+				}
+				total += utf8.RuneCountInString(p.Text)
+			}
+		}
+		return total, 1
+	}
+	return countInputs(r.Prompt)
+}
+
+// countInputs counts a prompt or input: a string, strings, token ids, or
+// arrays of token ids.
+func countInputs(raw json.RawMessage) (tokens, n int) {
+	var s string
+	if json.Unmarshal(raw, &s) == nil {
+		return utf8.RuneCountInString(s), 1
+	}
+	var ss []string
+	if json.Unmarshal(raw, &ss) == nil {
+		for _, x := range ss {
+			tokens += utf8.RuneCountInString(x)
+		}
+		return tokens, len(ss)
+	}
+	var ids []int
+	if json.Unmarshal(raw, &ids) == nil {
+		return len(ids), 1
+	}
+	var idss [][]int
+	if json.Unmarshal(raw, &idss) == nil {
+		for _, x := range idss {
+			tokens += len(x)
+		}
+		return tokens, len(idss)
+	}
+	return 0, 0
+}
+
+var vocabulary = strings.Fields("the model streams words one at a time and counts each as a token for the gateway to meter")
+
+func word(i int) string { return " " + vocabulary[i%len(vocabulary)] }
+
+// length is how many tokens each sequence generates.
+func (r *request) length() int {
+	limit := 16
+	if r.MaxTokens != nil {
+		limit = *r.MaxTokens
+	}
+	if r.MaxCompletion != nil && (r.MaxTokens == nil || *r.MaxCompletion < limit) {
+		limit = *r.MaxCompletion
+	}
+	if r.IgnoreEOS {
+		return limit
+	}
+	n := r.Fault.Length
+	if n == 0 {
+		n = 12
+	}
+	return min(max(n, r.MinTokens), limit)
+}
+
+func (r *request) usage(pt, ct int) map[string]int {
+	if k := r.Fault.OverReport; k > 1 {
+		pt, ct = pt*k, ct*k
+	}
+	return map[string]int{"prompt_tokens": pt, "completion_tokens": ct, "total_tokens": pt + ct}
+}
+
+func writeError(w http.ResponseWriter, status int, msg string) {
+	w.Header().Set("Content-Type", "application/json")
+	w.WriteHeader(status)
+	_ = json.NewEncoder(w).Encode(map[string]any{"object": "error", "message": msg, "type": "BadRequestError", "code": status})
+}
+
+func (s *Server) generate(chat bool) http.HandlerFunc {
+	return func(w http.ResponseWriter, hr *http.Request) {
+		var r request
+		if err := json.NewDecoder(hr.Body).Decode(&r); err != nil {
+			writeError(w, 400, "invalid JSON: "+err.Error())
+			return
+		}
+		if r.MinTokens > 0 && r.MaxTokens != nil && r.MinTokens > *r.MaxTokens {
+			writeError(w, 400, "min_tokens must be less than or equal to max_tokens")
+			return
+		}
+		n := max(r.N, 1)
+		seqs := max(n, r.BestOf)
+		pt, prompts := r.promptTokens(chat)
+		per := r.length()
+		// vLLM generates best_of sequences per prompt and returns n.
+		generated := prompts * seqs * per
+		s.record(r.User, func(v *Served) { v.PromptTokens += pt; v.CompletionTokens += generated })
+		if r.Stream {
+			s.stream(w, hr, &r, chat, pt, prompts*n, per)
+			return
+		}
+		choices := make([]any, 0, prompts*n)
+		for i := range prompts * n {
+			var text strings.Builder
+			for j := range per {
+				text.WriteString(word(i + j))
+			}
+			if chat {
+				choices = append(choices, map[string]any{"index": i, "message": map[string]any{"role": "assistant", "content": text.String()}, "finish_reason": "length"})
+			} else {
+				choices = append(choices, map[string]any{"index": i, "text": text.String(), "finish_reason": "length"})
+			}
+		}
+		s.record(r.User, func(v *Served) { v.WrittenTokens += prompts * n * per })
+		obj, kind := "chat.completion", "chatcmpl"
+		if !chat {
+			obj, kind = "text_completion", "cmpl"
+		}
+		out := map[string]any{"id": kind + "-sim", "object": obj, "created": time.Now().Unix(), "model": r.Model, "choices": choices}
+		if !r.Fault.OmitUsage {
+			out["usage"] = r.usage(pt, generated)
+		}
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(out)
+	}
+}
+
+// stream writes `seqs` sequences of per tokens, one token per chunk,
+// round-robin, with the faults asked for.
+func (s *Server) stream(w http.ResponseWriter, hr *http.Request, r *request, chat bool, pt, seqs, per int) {
+	fl, _ := w.(http.Flusher)
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.WriteHeader(http.StatusOK)
+	obj := "chat.completion.chunk"
+	if !chat {
+		obj = "text_completion"
+	}
+	send := func(v any) bool {
+		b, _ := json.Marshal(v)
+		if _, err := fmt.Fprintf(w, "data: %s\n\n", b); err != nil {
+			return false
+		}
+		if fl != nil {
+			fl.Flush()
+		}
+		return true
+	}
+	chunk := func(choices []any, usage any) map[string]any {
+		m := map[string]any{"id": "sim", "object": obj, "created": time.Now().Unix(), "model": r.Model, "choices": choices}
+		if usage != nil {
+			m["usage"] = usage
+		}
+		return m
+	}
+	running := func(ct int) any {
+		if r.StreamOptions.ContinuousUsage && !r.Fault.OmitUsage {
+			return r.usage(pt, ct)
+		}
+		return nil
+	}
+	if chat && !send(chunk([]any{map[string]any{"index": 0, "delta": map[string]any{"role": "assistant", "content": ""}}}, running(0))) {
+		return
+	}
+	if r.Fault.FailFirst {
+		send(map[string]any{"error": map[string]any{"object": "error", "message": "simulated engine failure", "type": "InternalServerError", "code": 500}})
+		return
+	}
+	written := 0
+	for t := range seqs * per {
+		if d := r.Fault.TokenDelayMS; d > 0 {
+			select {
+			case <-hr.Context().Done():
+				return
+			case <-time.After(time.Duration(d) * time.Millisecond):
+			}
+		}
+		f := r.Fault
+		switch written {
+		case f.ErrorAfter:
+			if f.ErrorAfter > 0 {
+				send(map[string]any{"error": map[string]any{"object": "error", "message": "simulated engine failure", "type": "InternalServerError", "code": 500}})
+				return
+			}
+		case f.DropAfter:
+			if f.DropAfter > 0 {
+				if hj, ok := w.(http.Hijacker); ok {
+					if c, _, err := hj.Hijack(); err == nil {
+						c.Close()
+					}
+				}
+				return
+			}
+		case f.StallAfter:
+			if f.StallAfter > 0 {
+				<-hr.Context().Done()
+				return
+			}
+		}
+		i := t % seqs
+		var choice map[string]any
+		if chat {
+			choice = map[string]any{"index": i, "delta": map[string]any{"content": word(t)}}
+		} else {
+			choice = map[string]any{"index": i, "text": word(t)}
+		}
+		if !send(chunk([]any{choice}, running(written+1))) {
+			return
+		}
+		written++
+		s.record(r.User, func(v *Served) { v.WrittenTokens++ })
+	}
+	if r.StreamOptions.IncludeUsage && !r.Fault.OmitUsage {
+		send(chunk([]any{}, r.usage(pt, seqs*per)))
+	}
+	fmt.Fprint(w, "data: [DONE]\n\n")
+	if fl != nil {
+		fl.Flush()
+	}
+}
+
+func (s *Server) embeddings(w http.ResponseWriter, hr *http.Request) {
+	var r request
+	if err := json.NewDecoder(hr.Body).Decode(&r); err != nil {
+		writeError(w, 400, "invalid JSON: "+err.Error())
+		return
+	}
+	pt, n := countInputs(r.Input)
+	s.record(r.User, func(v *Served) { v.PromptTokens += pt })
+	data := make([]any, n)
+	for i := range data {
+		data[i] = map[string]any{"object": "embedding", "index": i, "embedding": []float64{0.1, 0.2, 0.3}}
+	}
+	out := map[string]any{"object": "list", "model": r.Model, "data": data}
+	if !r.Fault.OmitUsage {
+		u := r.usage(pt, 0)
+		out["usage"] = map[string]int{"prompt_tokens": u["prompt_tokens"], "total_tokens": u["prompt_tokens"]}
+	}
+	w.Header().Set("Content-Type", "application/json")
+	_ = json.NewEncoder(w).Encode(out)
+}

@@ -100,6 +100,14 @@ func TestHoldBoundsEveryShape(t *testing.T) {
 		{name: "mm_processor_kwargs", path: "/v1/chat/completions",
 			body:   `{"model":"demo","messages":[{"role":"user","content":"x"}],"mm_processor_kwargs":{"max_pixels":99999999}}`,
 			status: 400, param: "mm_processor_kwargs"},
+		// An upstream written in Go (Ollama) matches keys case-insensitively:
+		// a key the gateway would not read exactly is refused.
+		{name: "a content key in another case", path: "/v1/chat/completions",
+			body: `{"model":"demo","messages":[{"role":"user","Content":[{"type":"image_url","image_url":{"url":"x"}}]}]}`, status: 400, param: "messages[0].Content"},
+		{name: "a type key in another case", path: "/v1/chat/completions",
+			body: `{"model":"demo","messages":[{"role":"user","content":[{"tYpe":"video_url"}]}]}`, status: 400, param: "messages[0].content[0].tYpe"},
+		{name: "MAX_TOKENS", path: "/v1/completions", body: `{"model":"demo","prompt":"x","MAX_TOKENS":100000}`, status: 400, param: "MAX_TOKENS"},
+		{name: "a Unicode fold of stream", path: "/v1/completions", body: "{\"model\":\"demo\",\"prompt\":\"x\",\"ſtream\":true}", status: 400, param: "ſtream"},
 		{name: "n above 8", path: "/v1/completions", body: `{"model":"demo","prompt":"x","n":9}`, status: 400, param: "n"},
 		{name: "best_of below n", path: "/v1/completions", body: `{"model":"demo","prompt":"x","n":3,"best_of":2}`, status: 400, param: "best_of"},
 		{name: "best_of with stream", path: "/v1/completions", body: `{"model":"demo","prompt":"x","best_of":2,"stream":true}`, status: 400, param: "best_of"},

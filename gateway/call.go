@@ -56,6 +56,9 @@ func (s *Server) parseCall(ep inference.Endpoint, body []byte) (*call, error) {
 	if err := json.Unmarshal(body, &fields); err != nil || fields == nil {
 		return nil, badRequest("", "the request body is not a JSON object")
 	}
+	if err := checkKeys(fields, ""); err != nil {
+		return nil, err
+	}
 	c := &call{endpoint: ep, body: body, fields: fields, prompts: 1, perPrompt: 1}
 	var name string
 	if err := json.Unmarshal(fields["model"], &name); err != nil || name == "" {
@@ -215,6 +218,9 @@ func (c *call) parseMessages() (uint64, error) {
 	}
 	var media uint64
 	for i, msg := range msgs {
+		if err := checkKeys(msg, fmt.Sprintf("messages[%d].", i)); err != nil {
+			return 0, err
+		}
 		var role string
 		if err := json.Unmarshal(msg["role"], &role); err != nil || role == "" {
 			return 0, badRequest(fmt.Sprintf("messages[%d].role", i), "each message needs a string \"role\"")
@@ -228,6 +234,9 @@ func (c *call) parseMessages() (uint64, error) {
 			return 0, badRequest(fmt.Sprintf("messages[%d].content", i), "a message's content must be a string or an array of content parts")
 		}
 		for j, p := range parts {
+			if err := checkKeys(p, fmt.Sprintf("messages[%d].content[%d].", i, j)); err != nil {
+				return 0, err
+			}
 			t, err := c.model.Media.partTokens(p)
 			if err != nil {
 				return 0, badRequest(fmt.Sprintf("messages[%d].content[%d]", i, j), "%s", err.Error())
@@ -271,6 +280,27 @@ func (m Media) partTokens(p map[string]json.RawMessage) (uint64, error) {
 		return bound(m.VideoTokens, "video")
 	}
 	return 0, fmt.Errorf("content parts of type %q are not accepted (text, image_url, input_audio, audio_url and video_url are, as the model allows)", typ)
+}
+
+// checkKeys refuses object keys that are not lowercase ASCII names
+// ([a-z0-9_.-]). Every parameter of the OpenAI and vLLM APIs is one, and an
+// upstream written in Go matches JSON keys to its fields case-insensitively
+// (with Unicode folding: "Content", "ſtream" and "MAX_TOKENS" all match), so a
+// key the gateway does not read exactly could be read upstream as a
+// parameter the hold did not bound.
+func checkKeys(obj map[string]json.RawMessage, path string) error {
+	for k := range obj {
+		for i := 0; i < len(k); i++ {
+			c := k[i]
+			if (c < 'a' || c > 'z') && (c < '0' || c > '9') && c != '_' && c != '.' && c != '-' {
+				return badRequest(path+k, "parameter names are lowercase ASCII (a-z, 0-9, _ . -); %q is not", k)
+			}
+		}
+		if k == "" {
+			return badRequest(path, "an empty parameter name")
+		}
+	}
+	return nil
 }
 
 func present(f map[string]json.RawMessage, name string) bool {

@@ -119,7 +119,10 @@ func FuzzHoldBoundsFee(f *testing.F) {
 		if !ok {
 			return // refused by the handler before any hold
 		}
-		// The oracle: what the upstream may generate for this request.
+		// The oracle: what the upstream may generate for this request. It
+		// decodes as an upstream written in Go would (encoding/json matches
+		// keys case-insensitively): parseCall must refuse any key it would
+		// read differently.
 		var req struct {
 			Prompt   json.RawMessage `json:"prompt"`
 			Messages []struct {

@@ -16,21 +16,25 @@ import (
 	"github.com/imogate/imogate/apikey"
 )
 
-// API keys (package apikey) are stored as
+// API keys (package apikey) are stored so that every operation touches one
+// Redis Cluster slot at a time (hash tags in braces), and looking a
+// presented key up is one read:
 //
-//	imogate:key:<id>          hash: the key's record (apikey.Key)
-//	imogate:keyhash:<sha256>  string: the id of the key with that hash
-//	imogate:keys              set: every key id
+//	imogate:keyhash:{<sha256>}  hash: the key's record, found by the key's hash (what grants access)
+//	imogate:key:{<id>}          hash: the same record plus "hash", found by id (list, revoke)
+//	imogate:keys                set: every key id
+//
+// The two copies differ only while a revocation is under way: Revoke marks
+// the copy that grants access first.
 
-const (
-	keySetKey = "imogate:keys"
-)
+const keySetKey = "imogate:keys"
 
-func keyMetaKey(id string) string { return "imogate:key:" + id }
-func keyHashKey(h string) string  { return "imogate:keyhash:" + h }
+func keyByIDKey(id string) string  { return "imogate:key:{" + id + "}" }
+func keyByHashKey(h string) string { return "imogate:keyhash:{" + h + "}" }
 
 // CreateKey makes a new API key and returns its record and the key itself,
-// which is shown once and never stored.
+// which is shown once and never stored. The writes go to three slots; if
+// one fails, the key is never shown, so nobody can use what was written.
 func (s *Store) CreateKey(ctx context.Context, k apikey.Key) (apikey.Key, string, error) {
 	var raw [32]byte
 	if _, err := rand.Read(raw[:]); err != nil {
@@ -47,11 +51,16 @@ func (s *Store) CreateKey(ctx context.Context, k apikey.Key) (apikey.Key, string
 	if k.Role == "" {
 		k.Role = apikey.RoleApp
 	}
-	p := s.rdb.TxPipeline()
-	p.HSet(ctx, keyMetaKey(k.ID), keyFields(k))
-	p.Set(ctx, keyHashKey(apikey.Hash(secret)), k.ID, 0)
-	p.SAdd(ctx, keySetKey, k.ID)
-	if _, err := p.Exec(ctx); err != nil {
+	h := apikey.Hash(secret)
+	fields := keyFields(k)
+	if err := s.rdb.HSet(ctx, keyByHashKey(h), fields).Err(); err != nil {
+		return apikey.Key{}, "", fmt.Errorf("create key: %w", err)
+	}
+	fields["hash"] = h
+	if err := s.rdb.HSet(ctx, keyByIDKey(k.ID), fields).Err(); err != nil {
+		return apikey.Key{}, "", fmt.Errorf("create key: %w", err)
+	}
+	if err := s.rdb.SAdd(ctx, keySetKey, k.ID).Err(); err != nil {
 		return apikey.Key{}, "", fmt.Errorf("create key: %w", err)
 	}
 	return k, secret, nil
@@ -64,20 +73,12 @@ func keyFields(k apikey.Key) map[string]any {
 	}
 }
 
-// LookupKey finds the record of a presented API key: apikey.ErrNotFound if
-// unknown, apikey.ErrRevoked if revoked.
+// LookupKey finds the record of a presented API key, in one read:
+// apikey.ErrNotFound if unknown, apikey.ErrRevoked if revoked.
 func (s *Store) LookupKey(ctx context.Context, secret string) (apikey.Key, error) {
-	// One round trip: the script follows the hash to the record.
-	vals, err := lookupKeyScript.Run(ctx, s.rdb, []string{keyHashKey(apikey.Hash(secret))}, "imogate:key:").StringSlice()
-	if errors.Is(err, redis.Nil) {
-		return apikey.Key{}, apikey.ErrNotFound
-	}
+	m, err := s.rdb.HGetAll(ctx, keyByHashKey(apikey.Hash(secret))).Result()
 	if err != nil {
 		return apikey.Key{}, fmt.Errorf("look up key: %w", err)
-	}
-	m := make(map[string]string, len(vals)/2)
-	for i := 0; i+1 < len(vals); i += 2 {
-		m[vals[i]] = vals[i+1]
 	}
 	if len(m) == 0 {
 		return apikey.Key{}, apikey.ErrNotFound
@@ -91,7 +92,7 @@ func (s *Store) LookupKey(ctx context.Context, secret string) (apikey.Key, error
 
 // GetKey loads a key record by id.
 func (s *Store) GetKey(ctx context.Context, id string) (apikey.Key, error) {
-	m, err := s.rdb.HGetAll(ctx, keyMetaKey(id)).Result()
+	m, err := s.rdb.HGetAll(ctx, keyByIDKey(id)).Result()
 	if err != nil {
 		return apikey.Key{}, fmt.Errorf("get key: %w", err)
 	}
@@ -115,22 +116,29 @@ func keyFromFields(m map[string]string) apikey.Key {
 	}
 }
 
-// ListKeys returns every key record, sorted by creation then id.
+// ListKeys returns every key record, sorted by creation then id: one read
+// of the id set and one pipelined read of the records (go-redis splits the
+// pipeline by node on a cluster).
 func (s *Store) ListKeys(ctx context.Context) ([]apikey.Key, error) {
 	ids, err := s.rdb.SMembers(ctx, keySetKey).Result()
 	if err != nil {
 		return nil, fmt.Errorf("list keys: %w", err)
 	}
+	p := s.rdb.Pipeline()
+	cmds := make([]*redis.MapStringStringCmd, len(ids))
+	for i, id := range ids {
+		cmds[i] = p.HGetAll(ctx, keyByIDKey(id))
+	}
+	if len(ids) > 0 {
+		if _, err := p.Exec(ctx); err != nil {
+			return nil, fmt.Errorf("list keys: %w", err)
+		}
+	}
 	out := make([]apikey.Key, 0, len(ids))
-	for _, id := range ids {
-		k, err := s.GetKey(ctx, id)
-		if errors.Is(err, apikey.ErrNotFound) {
-			continue
+	for _, c := range cmds {
+		if m := c.Val(); len(m) > 0 {
+			out = append(out, keyFromFields(m))
 		}
-		if err != nil {
-			return nil, err
-		}
-		out = append(out, k)
 	}
 	sort.Slice(out, func(i, j int) bool {
 		if !out[i].Created.Equal(out[j].Created) {
@@ -141,16 +149,21 @@ func (s *Store) ListKeys(ctx context.Context) ([]apikey.Key, error) {
 	return out, nil
 }
 
-// RevokeKey marks a key revoked; requests with it fail from then on.
+// RevokeKey marks a key revoked; requests with it fail from then on (on
+// other gateways once their key cache expires). The copy that grants access
+// is marked first, so a revocation cut halfway has still taken effect.
 func (s *Store) RevokeKey(ctx context.Context, id string) error {
-	n, err := s.rdb.Exists(ctx, keyMetaKey(id)).Result()
+	h, err := s.rdb.HGet(ctx, keyByIDKey(id), "hash").Result()
+	if errors.Is(err, redis.Nil) {
+		return apikey.ErrNotFound
+	}
 	if err != nil {
 		return fmt.Errorf("revoke key: %w", err)
 	}
-	if n == 0 {
-		return apikey.ErrNotFound
+	if err := s.rdb.HSet(ctx, keyByHashKey(h), "revoked", "true").Err(); err != nil {
+		return fmt.Errorf("revoke key: %w", err)
 	}
-	if err := s.rdb.HSet(ctx, keyMetaKey(id), "revoked", "true").Err(); err != nil {
+	if err := s.rdb.HSet(ctx, keyByIDKey(id), "revoked", "true").Err(); err != nil {
 		return fmt.Errorf("revoke key: %w", err)
 	}
 	return nil

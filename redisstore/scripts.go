@@ -36,9 +36,8 @@ var (
 	creditScript  = script("credit.lua")
 	// The published price schedule (prices.go).
 	publishPriceScript = script("publish_price.lua")
-	// Rate limits (ratelimit.go) and API keys (keys.go).
+	// Rate limits (ratelimit.go).
 	rateLimitScript = script("ratelimit.lua")
-	lookupKeyScript = script("lookup_key.lua")
 	// The batcher's lease and fenced writes (lease.go, batches.go).
 	acquireLeaseScript = script("acquire_lease.lua")
 	releaseLeaseScript = script("release_lease.lua")

@@ -11,6 +11,7 @@ import (
 	"fmt"
 	"io"
 	"math/big"
+	"net"
 	"net/url"
 	"os"
 	"regexp"
@@ -166,10 +167,26 @@ func (c *Config) ValidateSettlement() error {
 
 // Redis configures the Redis connection.
 type Redis struct {
+	// Mode is standalone (one Redis at URL; the default), sentinel (a
+	// primary found through the Sentinels at Addrs under MasterName, with
+	// failover) or cluster (a Redis Cluster whose nodes include Addrs).
+	Mode string `yaml:"mode"`
 	// URL is a redis://, rediss:// or unix:// URL (unix:///run/redis.sock?db=0
 	// for a co-located Redis: cheaper per call than TCP loopback). Default
-	// redis://127.0.0.1:6379/0.
+	// redis://127.0.0.1:6379/0. Standalone mode only.
 	URL string `yaml:"url"`
+	// Addrs are host:port addresses: cluster seed nodes, or the Sentinels.
+	Addrs []string `yaml:"addrs"`
+	// MasterName is the Sentinel master name (sentinel mode).
+	MasterName string `yaml:"master_name"`
+	// Username and Password authenticate to Redis (sentinel and cluster
+	// modes; standalone takes them in the URL).
+	Username string    `yaml:"username"`
+	Password SecretRef `yaml:"password"`
+	// SentinelPassword authenticates to the Sentinels, if they need one.
+	SentinelPassword SecretRef `yaml:"sentinel_password"`
+	// DB is the database number (sentinel mode; cluster has only 0).
+	DB int `yaml:"db"`
 	// AutoPipelining lets the scripts of concurrent paid calls share round
 	// trips (go-redis automatic pipelining, an experimental go-redis API)
 	// when more than two are in flight. Default true; false sends every
@@ -527,6 +544,9 @@ func (c *Config) Defaults() {
 	if c.Listen == "" {
 		c.Listen = ":8080"
 	}
+	if c.Redis.Mode == "" {
+		c.Redis.Mode = "standalone"
+	}
 	if c.Redis.URL == "" {
 		c.Redis.URL = "redis://127.0.0.1:6379/0"
 	}
@@ -586,6 +606,8 @@ func (c *Config) resolveSecrets(getenv func(string) string) []error {
 	}
 	add("signer", &c.Signer)
 	add("admin.token", &c.Admin.Token)
+	add("redis.password", &c.Redis.Password)
+	add("redis.sentinel_password", &c.Redis.SentinelPassword)
 	// The settlement secrets are needed only where settling is asked for;
 	// ValidateSettlement reports them missing there.
 	if c.Settlement.Enabled {
@@ -619,8 +641,28 @@ func (c *Config) Validate() error {
 	bad := func(path, format string, args ...any) {
 		errs = append(errs, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
 	}
-	if u, err := url.Parse(c.Redis.URL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
-		bad("redis.url", "%q is not a redis://, rediss:// or unix:// URL", RedactURL(c.Redis.URL))
+	switch c.Redis.Mode {
+	case "standalone":
+		if u, err := url.Parse(c.Redis.URL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
+			bad("redis.url", "%q is not a redis://, rediss:// or unix:// URL", RedactURL(c.Redis.URL))
+		}
+	case "sentinel", "cluster":
+		if len(c.Redis.Addrs) == 0 {
+			bad("redis.addrs", "%s mode needs the addresses (host:port) of its %s", c.Redis.Mode, map[string]string{"sentinel": "Sentinels", "cluster": "cluster nodes"}[c.Redis.Mode])
+		}
+		for i, a := range c.Redis.Addrs {
+			if _, _, err := net.SplitHostPort(a); err != nil {
+				bad(fmt.Sprintf("redis.addrs[%d]", i), "%q is not host:port", a)
+			}
+		}
+		if c.Redis.Mode == "sentinel" && c.Redis.MasterName == "" {
+			bad("redis.master_name", "sentinel mode needs the master name")
+		}
+		if c.Redis.Mode == "cluster" && c.Redis.DB != 0 {
+			bad("redis.db", "Redis Cluster has only database 0")
+		}
+	default:
+		bad("redis.mode", "%q is not standalone, sentinel or cluster", c.Redis.Mode)
 	}
 	if c.Chain.ChainID == 0 {
 		bad("chain.chain_id", "is required (the EVM chain id receipts are signed for)")

@@ -78,6 +78,14 @@ go test -count=1 -race -timeout 20m ./metering/... ./gateway/... ./inference/...
   ./settlement/merkle/...
 go test -count=1 -race -run 'LogWriter|RunGroup' ./cmd/imogate/   # the buffered log writer; the rest of cmd/imogate runs processes
 
+# --- The Redis-backed tests again, on a Redis Cluster ------------------------
+# Every package that talks to Redis runs a second time with REDIS_MODE=cluster:
+# internal/testredis then gives each test binary a three-master Redis Cluster
+# (started on loopback) instead of the single server, and `imogate serve`
+# processes get `redis: {mode: cluster, addrs: [...]}`.
+log "go test (Redis-backed packages) on a Redis Cluster"
+REDIS_MODE=cluster go test -count=1 -timeout 20m ./redisstore/... ./gateway/... ./settlement/batcher/... ./cmd/imogate/...
+
 # --- Node cross-language tests -----------------------------------------------
 # The dashboard test drives Debian's chromium headless (playwright-core).
 export CHROMIUM_BIN="${CHROMIUM_BIN:-/usr/bin/chromium}"

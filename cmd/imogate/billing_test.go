@@ -69,13 +69,13 @@ func newBillEnv(t *testing.T) *billEnv {
     max_tokens: 4096`, name, tok.Hex(), sim.URL(), kind)
 	}
 	cfg := fmt.Sprintf(`listen: 127.0.0.1:%d
-redis: {url: %q}
+redis: %s
 chain: {chain_id: 1337, settlement_contract: "0x5FbDB2315678afecb367f032d93F642f64180aa3"}
 signer: {env: TEST_SIGNER}
 admin: {token: {env: TEST_ADMIN}}
 log: {level: info}
 models:%s%s
-`, port, testredis.URL(t), model("sim", "vllm"), model("sim-plain", "openai"))
+`, port, testredis.ConfigYAML(t), model("sim", "vllm"), model("sim-plain", "openai"))
 	path := filepath.Join(t.TempDir(), "imogate.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)

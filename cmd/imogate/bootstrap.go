@@ -60,18 +60,44 @@ func (p *process) Close() {
 	p.flushLog()
 }
 
+// newRedis connects to Redis as the config's mode says: one server, a
+// Sentinel-managed primary with failover, or a Redis Cluster.
 func newRedis(ctx context.Context, cfg *config.Config) (redis.UniversalClient, error) {
-	opts, err := redis.ParseURL(cfg.Redis.URL)
-	if err != nil {
-		return nil, fmt.Errorf("redis url: %w", err)
+	r := cfg.Redis
+	var rdb redis.UniversalClient
+	where := config.RedactURL(r.URL)
+	switch r.Mode {
+	case "sentinel":
+		rdb = redis.NewFailoverClient(&redis.FailoverOptions{
+			MasterName: r.MasterName, SentinelAddrs: r.Addrs, SentinelPassword: r.SentinelPassword.Value().Reveal(),
+			Username: r.Username, Password: r.Password.Value().Reveal(), DB: r.DB, PoolSize: 256,
+		})
+		where = fmt.Sprintf("master %q of the Sentinels %v", r.MasterName, r.Addrs)
+	case "cluster":
+		rdb = redis.NewClusterClient(&redis.ClusterOptions{
+			Addrs: r.Addrs, Username: r.Username, Password: r.Password.Value().Reveal(), PoolSize: 256,
+		})
+		where = fmt.Sprintf("the Redis Cluster at %v", r.Addrs)
+	default:
+		opts, err := redis.ParseURL(r.URL)
+		if err != nil {
+			return nil, fmt.Errorf("redis url: %w", err)
+		}
+		opts.PoolSize = 256
+		rdb = redis.NewClient(opts)
 	}
-	opts.PoolSize = 256
-	rdb := redis.NewClient(opts)
-	pctx, cancel := context.WithTimeout(ctx, 3*time.Second)
+	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
 	defer cancel()
 	if err := rdb.Ping(pctx).Err(); err != nil {
 		rdb.Close()
-		return nil, fmt.Errorf("redis at %s is not reachable: %w (start one with: redis-server --daemonize yes)", config.RedactURL(cfg.Redis.URL), err)
+		return nil, fmt.Errorf("redis (%s) is not reachable: %w (start one with: redis-server --daemonize yes)", where, err)
+	}
+	if cc, ok := rdb.(*redis.ClusterClient); ok {
+		// Every shard must answer, not just the one Ping reached.
+		if err := cc.ForEachShard(pctx, func(ctx context.Context, c *redis.Client) error { return c.Ping(ctx).Err() }); err != nil {
+			rdb.Close()
+			return nil, fmt.Errorf("a shard of %s is not reachable: %w", where, err)
+		}
 	}
 	return rdb, nil
 }

@@ -213,7 +213,7 @@ func newCrashCase(t *testing.T, chain *devchain.Chain, opKey *ecdsa.PrivateKey) 
 		archiveDir: t.TempDir(), us: bindings.NewUsageSettlement()}
 	port := freePort(t)
 	cfg := fmt.Sprintf(`listen: 127.0.0.1:%d
-redis: {url: %q}
+redis: %s
 chain: {chain_id: %d, settlement_contract: %q}
 signer: {env: TEST_SIGNER}
 log: {level: info}
@@ -231,7 +231,7 @@ settlement:
   confirmations: 1
   archive_dir: %q
   poll_interval: 100ms
-`, port, testredis.URL(t), devchain.ChainID.Uint64(), res.Settlement.Hex(), res.Token.Hex(), chain.RPCURL(), c.archiveDir)
+`, port, testredis.ConfigYAML(t), devchain.ChainID.Uint64(), res.Settlement.Hex(), res.Token.Hex(), chain.RPCURL(), c.archiveDir)
 	path := filepath.Join(t.TempDir(), "imogate.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)

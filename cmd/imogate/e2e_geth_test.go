@@ -119,7 +119,7 @@ func startSettlingGateway(t testing.TB, url string, operator, signer *ecdsa.Priv
 	port := freePort(t)
 	archiveDir := t.TempDir()
 	cfg := fmt.Sprintf(`listen: 127.0.0.1:%d
-redis: {url: %q}
+redis: %s
 chain: {chain_id: 1337, settlement_contract: %q}
 signer: {env: TEST_SIGNER}
 log: {level: info}
@@ -134,7 +134,7 @@ settlement:
   rpc_url: %q
   settler_key: {env: OP_KEY}
   archive_dir: %q%s
-`, port, testredis.URL(t), settlementAddr.Hex(), token.Hex(), maxTokens, url, archiveDir, settlement)
+`, port, testredis.ConfigYAML(t), settlementAddr.Hex(), token.Hex(), maxTokens, url, archiveDir, settlement)
 	cfgPath := filepath.Join(t.TempDir(), "imogate.yaml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)

@@ -89,7 +89,7 @@ func newProc(t testing.TB, tokenLatency time.Duration) *proc {
 	rand.Read(key[:])
 	port := freePort(t)
 	cfg := fmt.Sprintf(`listen: 127.0.0.1:%d
-redis: {url: %q}
+redis: %s
 chain: {chain_id: 1337, settlement_contract: "0x5FbDB2315678afecb367f032d93F642f64180aa3"}
 signer: {env: TEST_SIGNER}
 limits: {reservation_grace: 1s, sweep_interval: 200ms}
@@ -102,7 +102,7 @@ models:
     upstream: {timeout: 3s}
     price: {per_request_wei: "1000", per_1k_prompt_wei: "2000", per_1k_completion_wei: "4000"}
     max_tokens: 64
-`, port, testredis.URL(t), tok.Hex(), tokenLatency)
+`, port, testredis.ConfigYAML(t), tok.Hex(), tokenLatency)
 	path := filepath.Join(t.TempDir(), "imogate.yaml")
 	if err := os.WriteFile(path, []byte(cfg), 0o600); err != nil {
 		t.Fatal(err)

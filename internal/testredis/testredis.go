@@ -3,10 +3,16 @@
 // for the test binary from the PATH (Debian package redis-server). If neither
 // works the test fails with a message saying what to install; it never
 // skips.
+//
+// With REDIS_MODE=cluster, Client and ConfigYAML give a Redis Cluster
+// instead — the one at REDIS_CLUSTER_ADDRS (comma-separated host:port), or
+// one started for the test binary — so the whole suite can run a second
+// time against a cluster (scripts/test.sh does).
 package testredis
 
 import (
 	"context"
+	"errors"
 	"fmt"
 	"os"
 	"os/exec"
@@ -38,8 +44,61 @@ func URL(t testing.TB) string {
 	return url
 }
 
-// Client returns a client of the test Redis, closed when the test ends.
-func Client(t testing.TB) *redis.Client {
+// ClusterMode reports whether tests run against a Redis Cluster.
+func ClusterMode() bool { return os.Getenv("REDIS_MODE") == "cluster" }
+
+var (
+	clusterOnce  sync.Once
+	clusterAddrs []string
+	clusterErr   error
+)
+
+// sharedCluster returns the addresses of the test binary's cluster.
+func sharedCluster(t testing.TB) []string {
+	t.Helper()
+	clusterOnce.Do(func() {
+		if v := os.Getenv("REDIS_CLUSTER_ADDRS"); v != "" {
+			clusterAddrs = strings.Split(v, ",")
+			return
+		}
+		dir, err := os.MkdirTemp("", "imogate-cluster-")
+		if err != nil {
+			clusterErr = err
+			return
+		}
+		clusterAddrs, clusterErr = startCluster(dir, nil)
+	})
+	if clusterErr != nil {
+		t.Fatalf("no Redis Cluster for tests: %v", clusterErr)
+	}
+	return clusterAddrs
+}
+
+// ConfigYAML is the test Redis as an imogate config's redis section (a
+// flow mapping): a URL, or in cluster mode the cluster's addresses.
+func ConfigYAML(t testing.TB) string {
+	t.Helper()
+	if ClusterMode() {
+		return fmt.Sprintf("{mode: cluster, addrs: [%s]}", strings.Join(sharedCluster(t), ", "))
+	}
+	return fmt.Sprintf("{url: %q}", URL(t))
+}
+
+// Client returns a client of the test Redis (a cluster client in cluster
+// mode), closed when the test ends.
+func Client(t testing.TB) redis.UniversalClient {
+	t.Helper()
+	if ClusterMode() {
+		cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: sharedCluster(t), PoolSize: 256, DialTimeout: time.Second})
+		t.Cleanup(func() { cc.Close() })
+		return cc
+	}
+	return Single(t)
+}
+
+// Single returns a client of the single test Redis, whatever the mode, for
+// tests about a single server.
+func Single(t testing.TB) *redis.Client {
 	t.Helper()
 	opts, err := redis.ParseURL(URL(t))
 	if err != nil {
@@ -93,41 +152,60 @@ func find() (string, error) {
 // is missing.
 func Cluster(t testing.TB) *redis.ClusterClient {
 	t.Helper()
+	var servers []*redisproc.Server
+	addrs, err := startCluster(t.TempDir(), &servers)
+	for _, s := range servers {
+		t.Cleanup(func() { _ = s.Kill() })
+	}
+	if err != nil {
+		t.Fatal(err)
+	}
+	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, DialTimeout: time.Second})
+	t.Cleanup(func() { cc.Close() })
+	return cc
+}
+
+// startCluster starts three cluster-enabled servers in dir, joins them into
+// a cluster of three masters and waits until it serves. The servers are
+// appended to *servers when it is not nil (else they live as long as the
+// test binary).
+func startCluster(dir string, servers *[]*redisproc.Server) ([]string, error) {
 	cli, err := exec.LookPath("redis-cli")
 	if err != nil {
-		t.Fatal("redis-cli is not installed (apt-get install redis-tools)")
+		return nil, errors.New("redis-cli is not installed (apt-get install redis-tools)")
 	}
-	dir := t.TempDir()
 	var addrs []string
 	for i := 0; i < 3; i++ {
-		srv, err := redisproc.Start(t.Context(), redisproc.Options{
-			Dir:  filepath.Join(dir, strconv.Itoa(i)),
-			Args: []string{"--cluster-enabled", "yes", "--cluster-config-file", filepath.Join(dir, strconv.Itoa(i), "nodes.conf")},
+		nd := filepath.Join(dir, strconv.Itoa(i))
+		srv, err := redisproc.Start(context.Background(), redisproc.Options{
+			Dir:  nd,
+			Args: []string{"--cluster-enabled", "yes", "--cluster-config-file", filepath.Join(nd, "nodes.conf")},
 		})
 		if err != nil {
-			t.Fatal(err)
+			return addrs, err
 		}
-		t.Cleanup(func() { _ = srv.Kill() })
+		if servers != nil {
+			*servers = append(*servers, srv)
+		}
 		addrs = append(addrs, srv.Addr())
 	}
 	args := append([]string{"--cluster", "create"}, addrs...)
 	args = append(args, "--cluster-replicas", "0", "--cluster-yes")
 	if out, err := exec.Command(cli, args...).CombinedOutput(); err != nil {
-		t.Fatalf("redis-cli --cluster create: %v: %s", err, out)
+		return addrs, fmt.Errorf("redis-cli --cluster create: %v: %s", err, out)
 	}
 	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, DialTimeout: time.Second})
-	t.Cleanup(func() { cc.Close() })
-	ctx, cancel := context.WithTimeout(context.Background(), 10*time.Second)
+	defer cc.Close()
+	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
 	defer cancel()
 	for {
 		info, err := cc.ClusterInfo(ctx).Result()
 		if err == nil && strings.Contains(info, "cluster_state:ok") {
-			break
+			return addrs, nil
 		}
 		if ctx.Err() != nil {
-			t.Fatalf("cluster not ready: %v %s", err, info)
+			return addrs, fmt.Errorf("cluster not ready: %v %s", err, info)
 		}
 		time.Sleep(100 * time.Millisecond)
 	}
-	return cc
 }

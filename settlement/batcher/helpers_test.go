@@ -52,7 +52,7 @@ type env struct {
 	t          *testing.T
 	backend    *simulated.Backend
 	client     simulated.Client
-	rdb        *redis.Client
+	rdb        redis.UniversalClient
 	store      *redisstore.Store
 	clk        *clock
 	opKey      *ecdsa.PrivateKey

@@ -108,6 +108,14 @@ func TestHoldBoundsEveryShape(t *testing.T) {
 			body: `{"model":"demo","messages":[{"role":"user","content":[{"tYpe":"video_url"}]}]}`, status: 400, param: "messages[0].content[0].tYpe"},
 		{name: "MAX_TOKENS", path: "/v1/completions", body: `{"model":"demo","prompt":"x","MAX_TOKENS":100000}`, status: 400, param: "MAX_TOKENS"},
 		{name: "a Unicode fold of stream", path: "/v1/completions", body: "{\"model\":\"demo\",\"prompt\":\"x\",\"ſtream\":true}", status: 400, param: "ſtream"},
+		// Aliases an upstream reads before the limits the gateway caps, and
+		// inputs or knobs it cannot bound.
+		{name: "llama.cpp n_predict", path: "/v1/chat/completions", body: `{"model":"demo","messages":[{"role":"user","content":"x"}],"max_tokens":1,"n_predict":-1}`, status: 400, param: "n_predict"},
+		{name: "llama.cpp n_cmpl", path: "/v1/completions", body: `{"model":"demo","prompt":"x","n_cmpl":8}`, status: 400, param: "n_cmpl"},
+		{name: "vLLM prompt_embeds", path: "/v1/completions", body: `{"model":"demo","prompt":"x","prompt_embeds":["AAAA"]}`, status: 400, param: "prompt_embeds"},
+		{name: "a client chat template", path: "/v1/chat/completions", body: `{"model":"demo","messages":[{"role":"user","content":"x"}],"chat_template":"{% for i in range(99999) %}x{% endfor %}"}`, status: 400, param: "chat_template"},
+		{name: "max_completion_tokens alone on completions caps max_tokens", path: "/v1/completions",
+			body: `{"model":"demo","prompt":"x","max_completion_tokens":1,"n":8}`, status: 200, completion: 8, maxUp: 1},
 		{name: "n above 8", path: "/v1/completions", body: `{"model":"demo","prompt":"x","n":9}`, status: 400, param: "n"},
 		{name: "best_of below n", path: "/v1/completions", body: `{"model":"demo","prompt":"x","n":3,"best_of":2}`, status: 400, param: "best_of"},
 		{name: "best_of with stream", path: "/v1/completions", body: `{"model":"demo","prompt":"x","best_of":2,"stream":true}`, status: 400, param: "best_of"},
@@ -153,8 +161,9 @@ func TestHoldBoundsEveryShape(t *testing.T) {
 				}
 			}
 			if _, ok := up["max_tokens"]; !ok {
-				if _, ok := up["max_completion_tokens"]; !ok {
-					t.Fatal("no max-tokens field went upstream")
+				// Only chat may carry the cap in max_completion_tokens alone.
+				if _, ok := up["max_completion_tokens"]; !ok || !strings.Contains(tt.path, "chat") {
+					t.Fatalf("the cap did not go upstream in max_tokens: %v", up)
 				}
 			}
 			// The hold: what the 402 message names when the balance is one
@@ -241,5 +250,23 @@ func TestUnreportedUsageIsCounted(t *testing.T) {
 	// completion one token per byte of "ok" (capped at max_tokens).
 	if int(rc.PromptTokens) != len(reqBody)+64 || rc.CompletionTokens != 2 {
 		t.Fatalf("receipt tokens %d/%d, want %d/2", rc.PromptTokens, rc.CompletionTokens, len(reqBody)+64)
+	}
+}
+
+// TestUnreportedPromptCountsEveryToken: with a tokenizer and an upstream
+// that reports nothing, token-id prompts and tool schemas (mostly keys) are
+// counted, never read as a handful of words.
+func TestUnreportedPromptCountsEveryToken(t *testing.T) {
+	price := metering.Price{PerRequest: 1000, Per1KPrompt: 2000, Per1KCompletion: 4000}
+	rb := &recordingBackend{} // reports nothing
+	e := newEnv(t, withBackend(rb), withPrice(price))
+	_, secret := e.key(1_000_000_000, apikey.Key{})
+	ids := strings.TrimSuffix(strings.Repeat("101,", 5000), ",")
+	resp, body := e.do("POST", "/v1/completions", secret, []byte(`{"model":"demo","prompt":[`+ids+`],"max_tokens":2}`), nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%d %s", resp.StatusCode, body)
+	}
+	if rc := e.receiptOf(resp); rc.PromptTokens < 5000 {
+		t.Fatalf("a prompt of 5000 token ids was charged %d prompt tokens", rc.PromptTokens)
 	}
 }

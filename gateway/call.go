@@ -71,8 +71,10 @@ func (s *Server) parseCall(ep inference.Endpoint, body []byte) (*call, error) {
 		return nil, e
 	}
 	c.model = m
-	if present(fields, "mm_processor_kwargs") {
-		return nil, badRequest("mm_processor_kwargs", "\"mm_processor_kwargs\" is not accepted: it changes how many tokens media parts become, which the gateway holds credit for")
+	for name, why := range costlyParams {
+		if present(fields, name) {
+			return nil, badRequest(name, "%q is not accepted: %s, which the gateway could not bound when it holds credit for the call", name, why)
+		}
 	}
 	var media uint64
 	switch ep {
@@ -282,6 +284,27 @@ func (m Media) partTokens(p map[string]json.RawMessage) (uint64, error) {
 	return 0, fmt.Errorf("content parts of type %q are not accepted (text, image_url, input_audio, audio_url and video_url are, as the model allows)", typ)
 }
 
+// costlyParams are parameters some upstream honours that would make a call
+// cost more than its bounds say: aliases of the sampling limits the gateway
+// caps (llama.cpp reads n_predict before max_tokens and n_cmpl before n),
+// inputs that become prompt tokens without bytes (prompt embeddings), and
+// knobs that change what a prompt or a media part expands to.
+var costlyParams = map[string]string{
+	"n_predict":           "llama.cpp reads it before max_tokens (the limit the gateway caps)",
+	"n_cmpl":              "llama.cpp reads it before n (the completions the gateway holds for)",
+	"num_predict":         "Ollama reads it as the generation limit",
+	"max_new_tokens":      "TGI reads it as the generation limit",
+	"max_length":          "some servers read it as the generation limit",
+	"options":             "Ollama reads its num_predict as the generation limit",
+	"prompt_embeds":       "vLLM turns it into prompt tokens that have no bytes in the request",
+	"mm_processor_kwargs": "it changes how many tokens media parts become",
+	"media_io_kwargs":     "it changes how media is loaded (for example how many video frames)",
+	"chat_template":       "a client's chat template can expand the prompt without bound",
+	"vllm_xargs":          "it passes arbitrary arguments to vLLM's engine",
+	"kv_transfer_params":  "it passes arbitrary arguments to vLLM's engine",
+	"logits_processors":   "it runs custom processors in vLLM's engine",
+}
+
 // checkKeys refuses object keys that are not lowercase ASCII names
 // ([a-z0-9_.-]). Every parameter of the OpenAI and vLLM APIs is one, and an
 // upstream written in Go matches JSON keys to its fields case-insensitively
@@ -356,9 +379,11 @@ func (c *call) usage(up inference.Usage, delivered string, pieces int) inference
 	u := up
 	if !up.Reported {
 		u.PromptTokens = uint32(min(c.promptCount(), maxTokenCount))
-		if c.endpoint != inference.Embeddings {
-			u.CompletionTokens = uint32(min(uint64(c.count(delivered)), maxTokenCount))
-		}
+	}
+	if c.endpoint != inference.Embeddings && (!up.Reported || up.CompletionTokens == 0) {
+		// Nothing reported, or an upstream that says it generated nothing
+		// while text was delivered: count the text.
+		u.CompletionTokens = uint32(min(uint64(c.count(delivered)), maxTokenCount))
 	}
 	if uint64(pieces) > uint64(u.CompletionTokens) {
 		u.CompletionTokens = uint32(min(uint64(pieces), maxTokenCount))

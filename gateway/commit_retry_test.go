@@ -32,8 +32,8 @@ func (h *lostCommitReplies) ProcessHook(next redis.ProcessHook) redis.ProcessHoo
 	return func(ctx context.Context, cmd redis.Cmder) error {
 		err := next(ctx, cmd)
 		args := cmd.Args()
-		// The commit script is the one with 10 keys: EVALSHA sha 10 key…
-		if err == nil && len(args) > 2 && args[0] == "evalsha" && args[2] == 10 && h.left.Add(-1) >= 0 {
+		// The commit script is the one with 11 keys: EVALSHA sha 11 key…
+		if err == nil && len(args) > 2 && args[0] == "evalsha" && args[2] == 11 && h.left.Add(-1) >= 0 {
 			lost := h.err
 			if lost == nil {
 				lost = io.ErrUnexpectedEOF

@@ -92,7 +92,10 @@ func toAPIError(err error) *APIError {
 	var ue *inference.UpstreamError
 	var unavailable *ledger.UnavailableError
 	var unconfirmed *ChargeUnconfirmedError
+	var behind *metering.SeqBehindError
 	switch {
+	case errors.As(err, &behind):
+		return haltedAPIError(behind)
 	case errors.As(err, &unconfirmed):
 		// Whether the call was charged is unknown: the client is told the
 		// truth and the id to find out by.

@@ -15,6 +15,7 @@ import (
 	"net"
 	"slices"
 	"sync"
+	"sync/atomic"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -152,6 +153,8 @@ type Server struct {
 	cancelStreams context.CancelFunc
 	inflight      sync.WaitGroup
 	prices        priceBook
+	refreshing    atomic.Bool // RunRefresher is running: stale schedules refuse calls
+	seqs          *seqGuard
 }
 
 // New builds the gateway app.
@@ -173,6 +176,7 @@ func New(cfg Config) (*Server, error) {
 		idemTTL: cfg.IdempotencyTTL, now: now, baseCtx: context.Background(),
 	}
 	s.streamsCtx, s.cancelStreams = context.WithCancel(context.Background())
+	s.seqs = newSeqGuard()
 	kttl := cfg.KeyCacheTTL
 	if kttl == 0 {
 		kttl = 2 * time.Second
@@ -264,7 +268,20 @@ func (s *Server) ready(c *fiber.Ctx) error {
 		s.log.Warn("not ready: redis unreachable", "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "redis": "unreachable"})
 	}
+	if reasons := s.seqs.reasons(s.modelName); len(reasons) > 0 {
+		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "redis": "ok", "reasons": reasons})
+	}
 	return c.JSON(fiber.Map{"status": "ready", "redis": "ok"})
+}
+
+// modelName is the public name of the first model on token.
+func (s *Server) modelName(token common.Address) string {
+	for _, m := range s.byToken {
+		if m.Token == token {
+			return m.Name
+		}
+	}
+	return token.Hex()
 }
 
 func requestID(c *fiber.Ctx) string {

@@ -26,6 +26,8 @@ type metrics struct {
 	// request allowed (it ignored max_tokens, or miscounts): charged what
 	// the hold paid for.
 	beyondHold *prometheus.CounterVec
+	// halted is 1 while a model's metering is halted (its store lost state).
+	halted *prometheus.GaugeVec
 }
 
 func newMetrics(reg *prometheus.Registry, s *Server) (*metrics, error) {
@@ -55,11 +57,15 @@ func newMetrics(reg *prometheus.Registry, s *Server) (*metrics, error) {
 			Name: "imogate_usage_beyond_hold_total",
 			Help: "Calls whose upstream reported more tokens than the request allowed; each was charged what its hold paid for (a misbehaving upstream).",
 		}, []string{"model"}),
+		halted: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "imogate_metering_halted",
+			Help: "1 while a model's metering is halted because its store's receipt seq counter fell behind a seq already issued.",
+		}, []string{"model"}),
 		openResvs: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "imogate_open_reservations", Help: "Credit holds currently open, per model.",
 		}, []string{"model"}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.added, m.upstream, m.fees, m.receipts, m.swept, m.beyondHold,
+	for _, c := range []prometheus.Collector{m.requests, m.added, m.upstream, m.fees, m.receipts, m.swept, m.beyondHold, m.halted,
 		&openResvCollector{s: s, desc: prometheus.NewDesc("imogate_open_reservations", "Credit holds currently open, per model.", []string{"model"}, nil)}} {
 		if err := reg.Register(c); err != nil {
 			return nil, err

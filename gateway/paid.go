@@ -3,7 +3,6 @@ package gateway
 import (
 	"bytes"
 	"context"
-	"crypto/rand"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -39,15 +38,16 @@ func (c *call) upstreamBody() ([]byte, error) {
 	out["model"], _ = json.Marshal(c.model.Upstream)
 	if c.endpoint != inference.Embeddings {
 		// The cap the hold paid for goes upstream in every max-tokens field
-		// the client used, or in max_tokens when it used none.
+		// the client used, and in max_tokens whenever the route knows no
+		// other (completions has no max_completion_tokens: an upstream would
+		// ignore it and generate to its own default) or the client used none.
 		capped, _ := json.Marshal(c.maxTokens)
-		set := false
 		for _, name := range []string{"max_tokens", "max_completion_tokens"} {
 			if present(c.fields, name) {
-				out[name], set = capped, true
+				out[name] = capped
 			}
 		}
-		if !set {
+		if c.endpoint != inference.ChatCompletions || !present(c.fields, "max_completion_tokens") {
 			out["max_tokens"] = capped
 		}
 	}
@@ -121,14 +121,6 @@ func withModel(obj map[string]json.RawMessage, body []byte, name string) []byte 
 	return b
 }
 
-func newReceiptID() common.Hash {
-	var h common.Hash
-	if _, err := rand.Read(h[:]); err != nil {
-		panic(fmt.Sprintf("crypto/rand failed: %v", err)) // the OS entropy source is gone; nothing is safe
-	}
-	return h
-}
-
 // paid returns the handler of a metered endpoint. The order of steps is the
 // metering contract: validate (free) → rate limit → reserve the maximum
 // cost → call upstream → on failure release (no charge, no receipt) → on
@@ -161,6 +153,9 @@ func (s *Server) paid(ep inference.Endpoint) fiber.Handler {
 		if err != nil {
 			return err
 		}
+		if err := s.seqs.haltedErr(call.model.Token); err != nil {
+			return err
+		}
 		// The call is priced as of now, its receipt's timestamp: the hold and
 		// the charge use the same price version.
 		started := s.now()
@@ -172,7 +167,7 @@ func (s *Server) paid(ep inference.Endpoint) fiber.Handler {
 		if !ok || maxFee > maxHold {
 			return badRequest("max_tokens", "this request could cost more than the gateway holds for one call (%d wei); send less, or lower max_tokens or n", maxHold)
 		}
-		rid := newReceiptID()
+		rid := metering.NewReceiptID(started)
 		requestHash := crypto.Keccak256Hash(body)
 		res, replay, err := s.store.Reserve(ctx, metering.ReserveRequest{
 			Token: call.model.Token, Account: p.Account, ReceiptID: rid, Amount: maxFee,
@@ -249,6 +244,7 @@ func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *m
 		},
 		Hour:     now.Unix() / 3600,
 		Response: replay,
+		SeqFloor: s.seqs.floor(h.call.model.Token),
 	}
 	// A commit that failed on the way to or from Redis (an error, a lost
 	// reply, a deadline) may have run: its outcome is unknown. Committing
@@ -273,9 +269,18 @@ func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *m
 		case <-time.After(time.Duration(attempt) * 50 * time.Millisecond):
 		}
 	}
+	var behind *metering.SeqBehindError
+	if errors.As(err, &behind) {
+		s.seqs.halt(h.call.model.Token, behind)
+		s.metrics.halted.WithLabelValues(h.call.model.Name).Set(1)
+		s.log.Error("METERING HALTED: the store's receipt seq counter is behind a seq already issued; it lost state (a restore or a failover to a lagging replica) and would issue receipt numbers twice. The call is not charged; paid calls to the model are refused until the counter is repaired",
+			"model", h.call.model.Name, "counter", behind.Counter, "floor", behind.Floor, "receipt_id", h.res.ReceiptID.Hex())
+		h.release()
+	}
 	if err != nil {
 		return metering.SignedReceipt{}, err
 	}
+	s.seqs.issued(r.Model, r.Seq)
 	sig, err := s.signer.Sign(&r)
 	if err != nil {
 		return metering.SignedReceipt{}, err
@@ -320,7 +325,8 @@ func (e *ChargeUnconfirmedError) Unwrap() error { return e.Err }
 // (Redis unreachable, a connection lost mid-reply, a deadline) from a
 // definite refusal, after which nothing was charged.
 func outcomeUnknown(err error) bool {
-	return !errors.Is(err, metering.ErrNoReservation) && !errors.Is(err, metering.ErrAmountRange)
+	var behind *metering.SeqBehindError
+	return !errors.Is(err, metering.ErrNoReservation) && !errors.Is(err, metering.ErrAmountRange) && !errors.As(err, &behind)
 }
 
 // complete serves a non-streaming call.

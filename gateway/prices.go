@@ -42,6 +42,7 @@ type PriceStore interface {
 type priceBook struct {
 	mu      sync.RWMutex
 	byToken map[common.Address]metering.PriceSchedule
+	loaded  time.Time // wall clock of the last successful load
 }
 
 // PublishPrices publishes every model's configured price and loads the
@@ -80,12 +81,17 @@ func (s *Server) RefreshPrices(ctx context.Context) error {
 	}
 	s.prices.mu.Lock()
 	s.prices.byToken = next
+	s.prices.loaded = time.Now()
 	s.prices.mu.Unlock()
 	return nil
 }
 
-// RunPriceRefresher reloads the schedules every interval until ctx ends.
-func (s *Server) RunPriceRefresher(ctx context.Context, interval time.Duration) {
+// RunRefresher reloads the price schedules, and rechecks the models whose
+// metering is halted, every interval until ctx ends. While it runs, calls
+// are refused (503) if the schedules could not be reloaded for PriceLead.
+func (s *Server) RunRefresher(ctx context.Context, interval time.Duration) {
+	s.refreshing.Store(true)
+	defer s.refreshing.Store(false)
 	t := time.NewTicker(interval)
 	defer t.Stop()
 	for {
@@ -97,16 +103,23 @@ func (s *Server) RunPriceRefresher(ctx context.Context, interval time.Duration) 
 		if err := s.RefreshPrices(ctx); err != nil && ctx.Err() == nil {
 			s.log.Warn("price schedules not refreshed; the last loaded are used", "err", err)
 		}
+		s.recheckHalted(ctx)
 	}
 }
 
-// priceAt is the version of m's schedule in force at t.
+// priceAt is the version of m's schedule in force at t. Schedules not
+// reloaded for PriceLead could miss a version that has since taken effect:
+// calls are then refused rather than priced by a stale schedule.
 func (s *Server) priceAt(m *Model, t time.Time) (metering.PriceVersion, error) {
 	s.prices.mu.RLock()
 	sch, ok := s.prices.byToken[m.Token]
+	loaded := s.prices.loaded
 	s.prices.mu.RUnlock()
 	if !ok {
 		return metering.PriceVersion{}, errPricesNotLoaded
+	}
+	if time.Since(loaded) > PriceLead && s.refreshing.Load() {
+		return metering.PriceVersion{}, errPricesStale
 	}
 	return sch.At(uint64(t.UnixMilli()))
 }
@@ -117,6 +130,10 @@ func (s *Server) schedule(m *Model) metering.PriceSchedule {
 	defer s.prices.mu.RUnlock()
 	return s.prices.byToken[m.Token]
 }
+
+// errPricesStale: the schedules have not been reloaded for too long.
+var errPricesStale = &APIError{Status: http.StatusServiceUnavailable, Type: "api_error", Code: "prices_stale", RetryAfter: time.Second,
+	Message: "the gateway could not reload the model's price schedule recently and will not price a call by a stale one; you were not charged; retry shortly"}
 
 // errPricesNotLoaded: the gateway serves before PublishPrices has run.
 var errPricesNotLoaded = &APIError{Status: http.StatusServiceUnavailable, Type: "api_error", Code: "prices_not_loaded",

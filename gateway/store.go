@@ -60,6 +60,8 @@ type ReceiptLog interface {
 	ReceiptByID(ctx context.Context, token common.Address, id common.Hash) (metering.LoggedReceipt, error)
 	// SetSignatures stores many receipt signatures at once.
 	SetSignatures(ctx context.Context, ws []metering.SignatureWrite) error
+	// LastSeq is the model's last issued seq.
+	LastSeq(ctx context.Context, token common.Address) (uint64, error)
 }
 
 // UsageReader reads usage counters and balances for the owner API.

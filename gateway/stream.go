@@ -8,6 +8,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"net"
 	"net/http"
 	"strings"
 	"time"
@@ -40,7 +41,7 @@ func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), h.call.model.Timeout)
 	stopOnShutdown := context.AfterFunc(s.streamsCtx, cancel) // a shutdown that runs out of time cuts streams
 	start := time.Now()
-	st, err := h.call.model.Backend.Stream(ctx, inference.Request{Endpoint: h.call.endpoint, Body: h.upBody})
+	st, err := h.call.model.Backend.Stream(ctx, inference.Request{Endpoint: h.call.endpoint, Body: h.upBody, PerPrompt: int(h.call.perPrompt)})
 	if err != nil {
 		stopOnShutdown()
 		cancel()
@@ -53,6 +54,7 @@ func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
 	c.Set("X-Accel-Buffering", "no")
 	c.Set(HeaderReceiptID, h.res.ReceiptID.Hex())
 	c.Status(http.StatusOK)
+	conn := c.Context().Conn()
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer s.inflight.Done()
 		defer func() {
@@ -63,15 +65,19 @@ func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
 		defer cancel()
 		defer stopOnShutdown()
 		defer st.Close()
-		s.relay(w, h, st, start)
+		s.relay(w, conn, h, st, start)
 	})
 	return nil
 }
 
 // streamOut writes a stream's bytes to the client, hashing them until the
-// receipt chunk and keeping them for an idempotent replay.
+// receipt chunk and keeping them for an idempotent replay. Every flush has
+// a deadline: a client that stops reading is treated as gone, so a stream
+// always ends (and is charged) before its credit hold can expire.
 type streamOut struct {
 	w       *bufio.Writer
+	conn    interface{ SetWriteDeadline(time.Time) error }
+	timeout time.Duration
 	hasher  crypto.KeccakState
 	sent    *bytes.Buffer // nil: no idempotency key
 	hashing bool
@@ -87,14 +93,27 @@ func (o *streamOut) write(parts ...[]byte) error {
 			o.sent.Write(p)
 		}
 	}
+	if o.conn != nil {
+		_ = o.conn.SetWriteDeadline(time.Now().Add(o.timeout))
+	}
 	return o.w.Flush()
+}
+
+// streamWriteTimeout is how long one flush of a stream may block on a
+// client that does not read; at most half the hold's grace, so a stalled
+// reader is cut, and its stream charged, while its hold still stands.
+func (s *Server) streamWriteTimeout() time.Duration {
+	return min(30*time.Second, s.reservationTTL/2)
 }
 
 // relay passes the upstream's events to the client and ends the call: a
 // receipt for what was delivered, or a release when nothing was.
-func (s *Server) relay(w *bufio.Writer, h *heldCall, st inference.Stream, start time.Time) {
+func (s *Server) relay(w *bufio.Writer, conn net.Conn, h *heldCall, st inference.Stream, start time.Time) {
 	name := h.call.model.Name
-	out := &streamOut{w: w, hasher: crypto.NewKeccakState(), hashing: true}
+	out := &streamOut{w: w, hasher: crypto.NewKeccakState(), hashing: true, timeout: s.streamWriteTimeout()}
+	if conn != nil {
+		out.conn = conn
+	}
 	if h.res.IdempotencyKey != "" {
 		out.sent = new(bytes.Buffer)
 	}
@@ -127,13 +146,15 @@ func (s *Server) relay(w *bufio.Writer, h *heldCall, st inference.Stream, start 
 			usageChunk = data // rebuilt into the receipt chunk, model included
 			continue
 		}
+		// Counted before it is written: a chunk the client may have got part
+		// of is paid for.
+		text, n := inference.GeneratedText(data)
+		delivered.WriteString(text)
+		pieces += n
 		if err := out.write([]byte("data: "), data, []byte("\n\n")); err != nil {
 			disconnected = true
 			break
 		}
-		text, n := inference.GeneratedText(data)
-		delivered.WriteString(text)
-		pieces += n
 	}
 	st.Close() // stop the upstream now if the client went away
 	s.metrics.upstream.WithLabelValues(name).Observe(time.Since(start).Seconds())
@@ -151,7 +172,7 @@ func (s *Server) relay(w *bufio.Writer, h *heldCall, st inference.Stream, start 
 	out.hasher.Read(responseHash[:])
 	out.hashing = false
 	var replay *metering.Replay
-	if out.sent != nil && cut == nil {
+	if out.sent != nil {
 		tail := usageChunk
 		if tail == nil {
 			tail = []byte("{}")
@@ -268,8 +289,8 @@ func receiptChunk(usageChunk []byte, model string, u inference.Usage, rc meterin
 	}
 	obj["model"] = model
 	obj["choices"] = []any{}
-	obj["usage"] = map[string]uint32{"prompt_tokens": u.PromptTokens, "completion_tokens": u.CompletionTokens,
-		"total_tokens": u.PromptTokens + u.CompletionTokens}
+	obj["usage"] = map[string]uint64{"prompt_tokens": uint64(u.PromptTokens), "completion_tokens": uint64(u.CompletionTokens),
+		"total_tokens": uint64(u.PromptTokens) + uint64(u.CompletionTokens)}
 	obj["receipt"] = rc
 	return json.Marshal(obj)
 }

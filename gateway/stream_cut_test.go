@@ -208,3 +208,76 @@ func TestShutdownCutsStreamsAndChargesWhatWasDelivered(t *testing.T) {
 		t.Fatalf("balance %d, fee %s", e.balance(acct), lr.Fee)
 	}
 }
+
+// TestStalledReaderIsCutAndCharged: a client that stops reading a stream
+// cannot outlast its credit hold and take the rest free: a flush that
+// blocks past the write timeout (half the hold's grace) ends the stream as
+// a disconnect, charged what was delivered, while the hold still stands.
+func TestStalledReaderIsCutAndCharged(t *testing.T) {
+	big := strings.Repeat("x", 64<<10)
+	chunks := make([]string, 600) // ~38 MB: far more than socket buffers hold
+	for i := range chunks {
+		chunks[i] = big
+	}
+	b := &scriptedBackend{chunks: chunks,
+		usage: func(sent int) inference.Usage {
+			return inference.Usage{PromptTokens: 3, CompletionTokens: uint32(sent), Reported: true}
+		}}
+	e := newEnv(t, withBackend(b), withTimeout(30*time.Second), func(c *gateway.Config) { c.ReservationTTL = 2 * time.Second })
+	e.listen()
+	acct, secret := e.key(1_000_000_000, apikey.Key{})
+	req, _ := http.NewRequest("POST", e.base+"/v1/chat/completions", bytes.NewReader(chatBody("demo", "x", map[string]any{"stream": true})))
+	req.Header.Set("Authorization", "Bearer "+secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer resp.Body.Close()
+	rid := resp.Header.Get(gateway.HeaderReceiptID)
+	buf := make([]byte, 1<<20)
+	if _, err := io.ReadFull(resp.Body, buf); err != nil {
+		t.Fatal(err)
+	}
+	// Stop reading for longer than the hold's TTL (2 s, plus the model's
+	// timeout is irrelevant: the write timeout is 1 s).
+	time.Sleep(4 * time.Second)
+	lr, err := e.store.ReceiptByID(t.Context(), e.model.Token, commonHash(rid))
+	if err != nil {
+		t.Fatalf("a stalled reader's stream has no receipt: %v", err)
+	}
+	if lr.CompletionTokens == 0 || lr.CompletionTokens >= uint32(len(chunks)) {
+		t.Fatalf("charged %d completion tokens", lr.CompletionTokens)
+	}
+	if e.balance(acct) != 1_000_000_000-lr.Fee.Int64() {
+		t.Fatalf("balance %d, fee %s", e.balance(acct), lr.Fee)
+	}
+}
+
+// TestReplayOfACutStream: a stream cut after content, retried with its
+// Idempotency-Key, replays what was delivered and its receipt, charging
+// nothing more.
+func TestReplayOfACutStream(t *testing.T) {
+	b := &scriptedBackend{chunks: []string{"one", " two"}, end: &inference.UpstreamError{Status: 500, Message: "boom"},
+		usage: func(sent int) inference.Usage {
+			return inference.Usage{PromptTokens: 3, CompletionTokens: uint32(sent), Reported: true}
+		}}
+	e := newEnv(t, withBackend(b))
+	acct, secret := e.key(1_000_000_000, apikey.Key{})
+	hdr := map[string]string{gateway.HeaderIdemKey: "cut-1"}
+	body := chatBody("demo", "x", map[string]any{"stream": true})
+	resp, first := e.do("POST", "/v1/chat/completions", secret, body, hdr)
+	if resp.StatusCode != 200 || !strings.Contains(string(first), "stream_interrupted") {
+		t.Fatalf("%d %s", resp.StatusCode, first)
+	}
+	charged := e.balance(acct)
+	resp, again := e.do("POST", "/v1/chat/completions", secret, body, hdr)
+	if resp.StatusCode != 200 || resp.Header.Get(gateway.HeaderReplayed) != "true" {
+		t.Fatalf("replay: %d %s", resp.StatusCode, again)
+	}
+	if !strings.Contains(string(again), `"content":"one"`) || !strings.Contains(string(again), `"receipt"`) {
+		t.Fatalf("the replay lacks the delivered content or the receipt: %s", again)
+	}
+	if e.balance(acct) != charged {
+		t.Fatal("the replay charged again")
+	}
+}

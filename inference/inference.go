@@ -27,6 +27,10 @@ const (
 type Request struct {
 	Endpoint Endpoint
 	Body     []byte
+	// PerPrompt is the choices a stream returns per prompt (its n; 0 means
+	// 1): choice i answers prompt i / PerPrompt. A stream's running usage is
+	// reported per choice, and summed with it.
+	PerPrompt int
 }
 
 // Kind is an upstream server family, as far as metering cares: what it

@@ -214,13 +214,25 @@ func TestGeneratedText(t *testing.T) {
 }
 
 func TestRequestText(t *testing.T) {
-	got := inference.RequestText([]byte(`{"model":"m","messages":[{"role":"user","content":"hi"}],"n":2}`))
-	for _, want := range []string{"m\n", "user\n", "hi\n"} {
+	// Values, keys (tool schemas are mostly keys) and numbers (token-id
+	// prompts) are all text a tokenizer counts; punctuation is not.
+	got := inference.RequestText([]byte(`{"model":"m","messages":[{"role":"user","content":"hi"}],"prompt":[101,102],"tools":[{"parameters":{"properties":{"city_name":{}}}}]}`))
+	for _, want := range []string{"m\n", "user\n", "hi\n", "content\n", "101\n", "102\n", "city_name\n"} {
 		if !strings.Contains(got, want) {
 			t.Fatalf("RequestText = %q, missing %q", got, want)
 		}
 	}
-	if strings.Contains(got, "messages") || strings.Contains(got, "2") {
-		t.Fatalf("RequestText = %q holds keys or numbers", got)
+	if strings.ContainsAny(got, "{}[]\":,") {
+		t.Fatalf("RequestText = %q holds JSON punctuation", got)
+	}
+}
+
+// TestGeneratedTextLenient: a field of an unexpected type is counted as
+// its JSON and never hides the rest of the chunk.
+func TestGeneratedTextLenient(t *testing.T) {
+	body := `{"choices":[{"delta":{"content":"abc","tool_calls":[{"function":{"name":"f","arguments":{"x":1}}}]}}]}`
+	text, pieces := inference.GeneratedText([]byte(body))
+	if !strings.Contains(text, "abc") || !strings.Contains(text, `f{"x":1}`) || pieces != 2 {
+		t.Fatalf("GeneratedText = %q, %d", text, pieces)
 	}
 }

@@ -5,75 +5,57 @@ import (
 	"strings"
 )
 
-// generated is what a response body or a stream chunk carries of generated
-// output, in the shapes of chat completions (message or delta: content as a
-// string or parts, reasoning, refusal, tool and function calls) and
-// completions (text).
-type generated struct {
-	Choices []struct {
-		Text    string   `json:"text"`
-		Message *outPart `json:"message"`
-		Delta   *outPart `json:"delta"`
-	} `json:"choices"`
-}
-
-type outPart struct {
-	Content          json.RawMessage `json:"content"`
-	ReasoningContent string          `json:"reasoning_content"`
-	Reasoning        string          `json:"reasoning"`
-	Refusal          string          `json:"refusal"`
-	ToolCalls        []struct {
-		Function struct {
-			Name      string `json:"name"`
-			Arguments string `json:"arguments"`
-		} `json:"function"`
-	} `json:"tool_calls"`
-	FunctionCall *struct {
-		Name      string `json:"name"`
-		Arguments string `json:"arguments"`
-	} `json:"function_call"`
-}
-
 // GeneratedText extracts the generated output of a response body or stream
-// chunk, every choice's, and says how many non-empty pieces it holds (a
-// piece is at least one generated token: a lower bound of the tokens that
-// no tokenizer guess can undercut).
+// chunk, every choice's, in the shapes of chat completions (message or
+// delta: content as a string or parts, reasoning, refusal, tool and function
+// calls) and completions (text), and says how many non-empty pieces it
+// holds (a piece is at least one generated token: a lower bound of the
+// tokens that no tokenizer guess can undercut). It reads each field on its
+// own, so a field of an unexpected type (tool-call arguments as an object)
+// is counted as its JSON text and never hides the rest.
 func GeneratedText(b []byte) (text string, pieces int) {
-	var g generated
+	var g struct {
+		Choices []map[string]json.RawMessage `json:"choices"`
+	}
 	if json.Unmarshal(b, &g) != nil {
 		return "", 0
 	}
 	var sb strings.Builder
-	add := func(s string) {
-		if s != "" {
+	add := func(raw json.RawMessage) {
+		if s := fieldText(raw); s != "" {
 			sb.WriteString(s)
 			pieces++
 		}
 	}
 	for _, c := range g.Choices {
-		add(c.Text)
-		for _, p := range []*outPart{c.Message, c.Delta} {
-			if p == nil {
+		add(c["text"])
+		for _, key := range []string{"message", "delta"} {
+			var part map[string]json.RawMessage
+			if json.Unmarshal(c[key], &part) != nil {
 				continue
 			}
-			add(contentText(p.Content))
-			add(p.ReasoningContent)
-			add(p.Reasoning)
-			add(p.Refusal)
-			for _, tc := range p.ToolCalls {
-				add(tc.Function.Name + tc.Function.Arguments)
+			for _, f := range []string{"content", "reasoning_content", "reasoning", "refusal", "function_call"} {
+				add(part[f])
 			}
-			if fc := p.FunctionCall; fc != nil {
-				add(fc.Name + fc.Arguments)
+			var calls []json.RawMessage
+			_ = json.Unmarshal(part["tool_calls"], &calls)
+			for _, tc := range calls {
+				var call map[string]json.RawMessage
+				if json.Unmarshal(tc, &call) == nil {
+					add(call["function"])
+				}
 			}
 		}
 	}
 	return sb.String(), pieces
 }
 
-// contentText is a content field's text: a string, or the text of its parts.
-func contentText(raw json.RawMessage) string {
-	if len(raw) == 0 || raw[0] == 'n' {
+// fieldText is the text a generated field carries: a string as is; parts
+// (content arrays) by their text; a function call by its name and
+// arguments; anything else by its JSON; null or absent as nothing.
+func fieldText(raw json.RawMessage) string {
+	raw = json.RawMessage(strings.TrimSpace(string(raw)))
+	if len(raw) == 0 || string(raw) == "null" {
 		return ""
 	}
 	var s string
@@ -81,25 +63,43 @@ func contentText(raw json.RawMessage) string {
 		return s
 	}
 	var parts []struct {
-		Text string `json:"text"`
+		Text *string `json:"text"`
 	}
-	if json.Unmarshal(raw, &parts) != nil {
-		return ""
+	if json.Unmarshal(raw, &parts) == nil {
+		var sb strings.Builder
+		for _, p := range parts {
+			if p.Text != nil {
+				sb.WriteString(*p.Text)
+			}
+		}
+		if sb.Len() > 0 {
+			return sb.String()
+		}
 	}
-	var sb strings.Builder
-	for _, p := range parts {
-		sb.WriteString(p.Text)
+	var fn struct {
+		Name      *string         `json:"name"`
+		Arguments json.RawMessage `json:"arguments"`
 	}
-	return sb.String()
+	if json.Unmarshal(raw, &fn) == nil && (fn.Name != nil || fn.Arguments != nil) {
+		out := ""
+		if fn.Name != nil {
+			out = *fn.Name
+		}
+		return out + fieldText(fn.Arguments)
+	}
+	return string(raw)
 }
 
-// RequestText is every string value of a JSON request body (message
-// contents, tool definitions, prompts, inputs…), joined: what a tokenizer
-// counts for a prompt that the upstream did not report. Object keys and
-// JSON syntax are left out.
+// RequestText is the text of a JSON request body a tokenizer counts for a
+// prompt the upstream did not report: every string value (message
+// contents, tool definitions, prompts, inputs…), every object key (tool
+// schemas are mostly keys) and every number (token-id prompts: each id is a
+// token), each on its own line. JSON punctuation is left out.
 func RequestText(body []byte) string {
 	var v any
-	if json.Unmarshal(body, &v) != nil {
+	dec := json.NewDecoder(strings.NewReader(string(body)))
+	dec.UseNumber()
+	if dec.Decode(&v) != nil {
 		return string(body)
 	}
 	var sb strings.Builder
@@ -109,12 +109,17 @@ func RequestText(body []byte) string {
 		case string:
 			sb.WriteString(t)
 			sb.WriteByte('\n')
+		case json.Number:
+			sb.WriteString(t.String())
+			sb.WriteByte('\n')
 		case []any:
 			for _, e := range t {
 				walk(e)
 			}
 		case map[string]any:
-			for _, e := range t {
+			for k, e := range t {
+				sb.WriteString(k)
+				sb.WriteByte('\n')
 				walk(e)
 			}
 		}

@@ -7,6 +7,7 @@
 package metering
 
 import (
+	"crypto/rand"
 	"errors"
 	"fmt"
 	"math/big"
@@ -53,6 +54,32 @@ func (e *InsufficientBalanceError) Error() string {
 
 // Unwrap makes errors.Is(err, ErrInsufficientBalance) true.
 func (e *InsufficientBalanceError) Unwrap() error { return ErrInsufficientBalance }
+
+// NewReceiptID returns a fresh receipt id: the first 6 bytes are the unix
+// milliseconds of t (so an id says when it was made, and stores can bucket
+// their indexes by it), the other 26 are random.
+func NewReceiptID(t time.Time) common.Hash {
+	var h common.Hash
+	if _, err := rand.Read(h[6:]); err != nil {
+		panic(fmt.Sprintf("crypto/rand failed: %v", err)) // the OS entropy source is gone; nothing is safe
+	}
+	ms := uint64(t.UnixMilli())
+	for i := 5; i >= 0; i-- {
+		h[i] = byte(ms)
+		ms >>= 8
+	}
+	return h
+}
+
+// ReceiptIDTime is the time a receipt id made by NewReceiptID carries (the
+// first 6 bytes as unix milliseconds; meaningless for other ids).
+func ReceiptIDTime(id common.Hash) time.Time {
+	var ms int64
+	for i := 0; i < 6; i++ {
+		ms = ms<<8 | int64(id[i])
+	}
+	return time.UnixMilli(ms)
+}
 
 // PayerOf is the receipt's pseudonymous payer: keccak256 of the account id
 // under a fixed label. It never involves the API key itself.
@@ -105,6 +132,9 @@ type CommitRequest struct {
 	Signer      common.Address // who will sign the receipt (recorded in the log)
 	Receipt     Receipt        // all fields but Seq; Fee ≤ Reservation.Amount
 	Hour        int64          // unix hour bucket for usage counters
+	// SeqFloor is the highest seq the caller knows to be issued: the commit
+	// is refused with *SeqBehindError rather than issue a seq at or below it.
+	SeqFloor uint64
 	// Response is stored for idempotent replays when an idempotency key is set.
 	Response *Replay
 }
@@ -134,6 +164,18 @@ type SignatureWrite struct {
 	Token common.Address
 	Seq   uint64
 	Sig   []byte
+}
+
+// SeqBehindError refuses a commit whose seq would not be new: the store's
+// counter (Counter) is below a seq known to be issued already (Floor), so
+// the store has lost state and would issue that seq again. Nothing was
+// changed; the model's metering must halt until the store is repaired.
+type SeqBehindError struct {
+	Counter, Floor uint64
+}
+
+func (e *SeqBehindError) Error() string {
+	return fmt.Sprintf("the receipt seq counter (%d) is behind seq %d, which was already issued: the metering store lost state", e.Counter, e.Floor)
 }
 
 // ArchivedError says a receipt's log entry has been trimmed after its batch

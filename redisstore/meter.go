@@ -7,6 +7,7 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/redis/go-redis/v9"
@@ -38,7 +39,7 @@ func (s *Store) Reserve(ctx context.Context, req metering.ReserveRequest) (*mete
 	rid := req.ReceiptID.Hex()
 	exp := s.now().Add(req.TTL).UnixMilli()
 	res, err := s.hot.run(ctx, reserveScript, false,
-		[]string{k.balance(req.Account), k.resv(), k.resvExp(), idemKey, k.rid()},
+		[]string{k.balance(req.Account), k.resv(), k.resvExp(), idemKey, k.rid(req.ReceiptID)},
 		rid, req.Amount, exp, req.Account, ih, req.BodyHash.Hex(), req.TTL.Milliseconds()+1000,
 	).StringSlice()
 	if err != nil {
@@ -91,13 +92,13 @@ func (s *Store) Commit(ctx context.Context, req metering.CommitRequest) (meterin
 	refund := rv.Amount - r.Fee.Int64() // exact: 0 <= fee <= hold, checked above
 	res, err := s.hot.run(ctx, commitScript, len(body)+len(tail) > largeArgs,
 		[]string{
-			k.balance(rv.Account), k.resv(), k.resvExp(), k.seq(), k.log(), k.rid(),
-			k.hour(req.Hour), k.acctHour(rv.Account, req.Hour), k.totals(), idemKey,
+			k.balance(rv.Account), k.resv(), k.resvExp(), k.seq(), k.log(), k.rid(rv.ReceiptID),
+			k.hour(req.Hour), k.acctHour(rv.Account, req.Hour), k.totals(), idemKey, k.seqFloor(),
 		},
 		rid, r.Fee.String(), r.PromptTokens, r.CompletionTokens, r.Timestamp,
 		r.Payer.Hex(), r.RequestHash.Hex(), r.ResponseHash.Hex(), "0x"+hex.EncodeToString(rv.Token[:]),
 		rv.Account, req.ModelName, ih, rv.IdempotencyTTL.Milliseconds(), status, ctype, body, 0, tail, req.Signer.Hex(),
-		rv.Amount, refund,
+		rv.Amount, refund, strconv.FormatUint(req.SeqFloor, 10), int64(s.ridTTL/time.Second),
 	).Slice()
 	if err != nil {
 		return metering.Receipt{}, fmt.Errorf("commit: %w", err)
@@ -118,6 +119,10 @@ func (s *Store) Commit(ctx context.Context, req metering.CommitRequest) (meterin
 		return got.Receipt, nil
 	case "NORESV":
 		return metering.Receipt{}, fmt.Errorf("commit: %w", metering.ErrNoReservation)
+	case "SEQ_BEHIND":
+		cur, _ := strconv.ParseUint(fmt.Sprint(res[1]), 10, 64)
+		floor, _ := strconv.ParseUint(fmt.Sprint(res[2]), 10, 64)
+		return metering.Receipt{}, fmt.Errorf("commit: %w", &metering.SeqBehindError{Counter: cur, Floor: floor})
 	case "BAD_REFUND":
 		return metering.Receipt{}, fmt.Errorf("commit: %w: refund of %d wei from a hold of %d", metering.ErrAmountRange, refund, rv.Amount)
 	case "HOLD_MISMATCH":
@@ -237,4 +242,16 @@ func (s *Store) Balances(ctx context.Context, token common.Address, accounts []s
 		}
 	}
 	return out, nil
+}
+
+// RaiseSeqFloor raises the model's seq floor to floor (never lowers it):
+// commits refuse to issue a seq at or below it. The batcher raises it to
+// the highest seq the chain has settled, so a Redis that came back older
+// than the chain halts metering instead of issuing settled seqs again.
+func (s *Store) RaiseSeqFloor(ctx context.Context, token common.Address, floor uint64) (uint64, error) {
+	v, err := floorScript.Run(ctx, s.rdb, []string{keysOf(token).seqFloor()}, strconv.FormatUint(floor, 10)).Int64()
+	if err != nil {
+		return 0, fmt.Errorf("raise seq floor: %w", err)
+	}
+	return uint64(v), nil
 }

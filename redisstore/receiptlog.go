@@ -50,7 +50,7 @@ func (s *Store) SetSignature(ctx context.Context, token common.Address, seq uint
 // ReceiptByID finds a receipt of the model by its id: metering.ErrNotFound
 // if it was never issued, *metering.ArchivedError if it has left the log.
 func (s *Store) ReceiptByID(ctx context.Context, token common.Address, id common.Hash) (metering.LoggedReceipt, error) {
-	seq, err := s.rdb.HGet(ctx, keysOf(token).rid(), id.Hex()).Uint64()
+	seq, err := s.rdb.HGet(ctx, keysOf(token).rid(id), id.Hex()).Uint64()
 	if errors.Is(err, redis.Nil) {
 		return metering.LoggedReceipt{}, metering.ErrNotFound
 	}

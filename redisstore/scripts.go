@@ -34,6 +34,7 @@ var (
 	releaseScript = script("hold.lua", "release.lua")
 	sweepScript   = script("hold.lua", "sweep.lua")
 	creditScript  = script("credit.lua")
+	floorScript   = script("raise_floor.lua")
 	// The published price schedule (prices.go).
 	publishPriceScript = script("publish_price.lua")
 	// Rate limits (ratelimit.go).

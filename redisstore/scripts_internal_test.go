@@ -26,10 +26,10 @@ func TestCommitScriptRefusesBadRefund(t *testing.T) {
 		t.Fatal(err)
 	}
 	k := keysOf(tok)
-	keys := []string{k.balance("a"), k.resv(), k.resvExp(), k.seq(), k.log(), k.rid(), k.hour(1), k.acctHour("a", 1), k.totals(), k.placeholder()}
+	keys := []string{k.balance("a"), k.resv(), k.resvExp(), k.seq(), k.log(), k.rid(rid), k.hour(1), k.acctHour("a", 1), k.totals(), k.placeholder(), k.seqFloor()}
 	for _, refund := range []string{"-1", "301", "1000", "3a", "", "300.5", "9999", "030", "00", "399", "+1"} {
 		res, err := commitScript.Run(ctx, rdb, keys, rid.Hex(), "0", 1, 1, 1, "0x00", "0x00", "0x00", "0x00", "a", "m", "", 0, "", "", "", 0, "", "0x00",
-			300, refund).StringSlice()
+			300, refund, "0", 3600).StringSlice()
 		if err != nil {
 			t.Fatalf("refund %q: %v", refund, err)
 		}
@@ -54,7 +54,7 @@ func TestCommitScriptRefusesBadRefund(t *testing.T) {
 		}
 		fee := map[string]string{"300": "0", "0": "300"}[refund]
 		res, err := commitScript.Run(ctx, rdb, keys, rid.Hex(), fee, 1, 1, 1, "0x00", "0x00", "0x00", "0x00", "a", "m", "", 0, "", "", "", 0, "", "0x00",
-			300, refund).Slice()
+			300, refund, "0", 3600).Slice()
 		if err != nil || res[0] != "OK" {
 			t.Fatalf("refund %q of a 300 hold: %v %v", refund, res, err)
 		}

@@ -34,15 +34,29 @@ import (
 
 // Store is imogate's state in Redis. It is safe for concurrent use.
 type Store struct {
-	rdb redis.UniversalClient
-	hot *hotPath
-	now func() time.Time
+	rdb    redis.UniversalClient
+	hot    *hotPath
+	now    func() time.Time
+	ridTTL time.Duration
 }
 
 // Option configures a Store.
 type Option func(*storeOptions)
 
-type storeOptions struct{ noPipelining bool }
+type storeOptions struct {
+	noPipelining bool
+	ridTTL       time.Duration
+}
+
+// DefaultReceiptIndexTTL is how long a receipt can be looked up by id after
+// its day (GET /v1/receipts/{id}); older receipts are read by seq from the
+// settlement archive.
+const DefaultReceiptIndexTTL = 30 * 24 * time.Hour
+
+// WithReceiptIndexTTL sets how long the receipt id index keeps a day's ids
+// (DefaultReceiptIndexTTL when zero). It must outlast every retry of a
+// commit and the idempotency window, which read it.
+func WithReceiptIndexTTL(d time.Duration) Option { return func(o *storeOptions) { o.ridTTL = d } }
 
 // WithoutAutoPipelining sends every paid-call script on its own round trip,
 // never through go-redis's automatic pipelining (see hotPath).
@@ -57,7 +71,10 @@ func New(rdb redis.UniversalClient, now func() time.Time, opts ...Option) *Store
 	for _, opt := range opts {
 		opt(&o)
 	}
-	return &Store{rdb: rdb, hot: newHotPath(rdb, !o.noPipelining), now: now}
+	if o.ridTTL <= 0 {
+		o.ridTTL = DefaultReceiptIndexTTL
+	}
+	return &Store{rdb: rdb, hot: newHotPath(rdb, !o.noPipelining), now: now, ridTTL: o.ridTTL}
 }
 
 // Client returns the underlying Redis client.
@@ -83,10 +100,17 @@ func (k modelKeys) resv() string               { return k.p + "resv" }
 func (k modelKeys) resvExp() string            { return k.p + "resv:exp" }
 func (k modelKeys) seq() string                { return k.p + "seq" }
 func (k modelKeys) log() string                { return k.p + "log" }
-func (k modelKeys) rid() string                { return k.p + "rid" }
-func (k modelKeys) sig() string                { return k.p + "sig" }
-func (k modelKeys) totals() string             { return k.p + "use:total" }
-func (k modelKeys) hour(h int64) string        { return k.p + "use:h:" + strconv.FormatInt(h, 10) }
+
+// rid is the receipt id → seq index bucket of the id's UTC day (receipt ids
+// carry their creation time): each bucket expires ReceiptIndexTTL after its
+// first receipt, so the index stays bounded.
+func (k modelKeys) rid(id common.Hash) string {
+	return k.p + "rid:" + strconv.FormatInt(metering.ReceiptIDTime(id).Unix()/86400, 10)
+}
+func (k modelKeys) seqFloor() string    { return k.p + "seqfloor" }
+func (k modelKeys) sig() string         { return k.p + "sig" }
+func (k modelKeys) totals() string      { return k.p + "use:total" }
+func (k modelKeys) hour(h int64) string { return k.p + "use:h:" + strconv.FormatInt(h, 10) }
 func (k modelKeys) acctHour(acct string, h int64) string {
 	return k.p + "use:a:" + acct + ":h:" + strconv.FormatInt(h, 10)
 }

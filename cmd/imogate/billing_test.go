@@ -329,6 +329,13 @@ func TestAdversarialBilling(t *testing.T) {
 			"vllmsim": map[string]any{"error_after": 20, "length": 100}}, charged: true, errorCode: "stream_interrupted", received: true},
 		{name: "connection dropped mid-stream", path: "/v1/completions", body: map[string]any{"model": "sim", "prompt": "x", "stream": true, "max_tokens": 100,
 			"vllmsim": map[string]any{"drop_after": 20, "length": 100}}, charged: true, errorCode: "stream_interrupted"},
+		// vLLM's running usage is per choice: a stream of several prompts
+		// and choices, cut, is charged every choice's tokens and every prompt.
+		{name: "prompt array × n streamed, client leaves", path: "/v1/completions", body: map[string]any{"model": "sim", "stream": true, "n": 2, "max_tokens": 200,
+			"prompt": []string{strings.Repeat("long prompt ", 200), "b", "c", strings.Repeat("x", 500)}, "vllmsim": map[string]any{"token_delay_ms": 2, "length": 200}},
+			closeAfter: 60, charged: true, received: true},
+		{name: "chat n=8 streamed, client leaves", path: "/v1/chat/completions", body: map[string]any{"model": "sim", "messages": chatMsg("go"), "stream": true, "n": 8,
+			"max_tokens": 100, "vllmsim": map[string]any{"token_delay_ms": 2, "length": 100}}, closeAfter: 50, charged: true, received: true},
 		{name: "error before any content", path: "/v1/chat/completions", body: map[string]any{"model": "sim", "messages": chatMsg("x"), "stream": true,
 			"vllmsim": map[string]any{"fail_first": true}}, charged: false, errorCode: "upstream_error"},
 		// Reproduction 3: prompts a word splitter would undercount, with the

@@ -206,7 +206,7 @@ func (p *process) gatewayParts(ctx context.Context, shutdownTimeout time.Duratio
 	return []part{
 		{name: "signature writer", run: func(ctx context.Context) error { srv.RunSignatureWriter(ctx); return nil }},
 		{name: "reservation sweeper", run: func(ctx context.Context) error { srv.RunSweeper(ctx, p.cfg.Limits.SweepInterval); return nil }},
-		{name: "price refresher", run: func(ctx context.Context) error { srv.RunPriceRefresher(ctx, gateway.PriceRefresh); return nil }},
+		{name: "price and halt refresher", run: func(ctx context.Context) error { srv.RunRefresher(ctx, gateway.PriceRefresh); return nil }},
 		{name: "gateway", run: func(ctx context.Context) error {
 			served := make(chan error, 1)
 			go func() { served <- srv.Serve(ln) }()

@@ -204,16 +204,23 @@ func (b *Backend) Stream(ctx context.Context, req inference.Request) (inference.
 		resp.Body.Close()
 		return nil, &inference.UpstreamError{Status: http.StatusBadGateway, Message: "the upstream did not answer with an event stream (Content-Type " + ct + ")"}
 	}
-	return &stream{ctx: ctx, cancel: cancel, body: resp.Body, r: bufio.NewReaderSize(resp.Body, 32<<10)}, nil
+	return &stream{ctx: ctx, cancel: cancel, body: resp.Body, r: bufio.NewReaderSize(resp.Body, 32<<10),
+		perPrompt: req.PerPrompt, running: map[int]inference.Usage{}}, nil
 }
 
 type stream struct {
-	ctx    context.Context
-	cancel context.CancelFunc
-	body   io.ReadCloser
-	r      *bufio.Reader
-	usage  inference.Usage // the latest the upstream reported
-	done   bool
+	ctx       context.Context
+	cancel    context.CancelFunc
+	body      io.ReadCloser
+	r         *bufio.Reader
+	perPrompt int
+	// final is the usage of a chunk without choices: the whole call's.
+	final *inference.Usage
+	// running is the latest usage reported with each choice index: vLLM's
+	// continuous usage and llama.cpp's timings count per choice (its
+	// completion tokens, its prompt's tokens).
+	running map[int]inference.Usage
+	done    bool
 }
 
 // Next reads the next SSE data event, joining multi-line data fields.
@@ -270,15 +277,60 @@ func (s *stream) event(data []byte) (inference.Event, error) {
 		return inference.Event{}, ue
 	}
 	if u, ok := inference.ParseUsage(data); ok {
-		s.usage = u
+		idx := choiceIndexes(data)
+		if len(idx) == 0 {
+			s.final = &u
+		} else {
+			for _, i := range idx {
+				s.running[i] = u
+			}
+		}
 	}
 	return inference.Event{Data: data}, nil
 }
 
-// Usage is the latest usage the upstream reported: its final count, or its
-// running count of a stream cut short (vLLM's continuous usage, llama.cpp's
-// timings); Reported is false if it reported none.
-func (s *stream) Usage() inference.Usage { return s.usage }
+// choiceIndexes lists the choice indexes a chunk carries.
+func choiceIndexes(data []byte) []int {
+	var v struct {
+		Choices []struct {
+			Index int `json:"index"`
+		} `json:"choices"`
+	}
+	if json.Unmarshal(data, &v) != nil {
+		return nil
+	}
+	out := make([]int, len(v.Choices))
+	for i, c := range v.Choices {
+		out[i] = c.Index
+	}
+	return out
+}
+
+// Usage is what the upstream reported: its final count when it sent one
+// (a chunk without choices), else its running count of a stream cut short
+// (vLLM's continuous usage, llama.cpp's timings), summed over the choices —
+// each choice's completion tokens, and each prompt's tokens once.
+// Reported is false if it reported nothing.
+func (s *stream) Usage() inference.Usage {
+	if s.final != nil {
+		return *s.final
+	}
+	if len(s.running) == 0 {
+		return inference.Usage{}
+	}
+	per := max(s.perPrompt, 1)
+	prompts := map[int]uint64{}
+	var completion uint64
+	for i, u := range s.running {
+		completion += uint64(u.CompletionTokens)
+		prompts[i/per] = max(prompts[i/per], uint64(u.PromptTokens))
+	}
+	var prompt uint64
+	for _, p := range prompts {
+		prompt += p
+	}
+	return inference.Usage{PromptTokens: uint32(min(prompt, 1<<32-1)), CompletionTokens: uint32(min(completion, 1<<32-1)), Reported: true}
+}
 
 func (s *stream) Close() error {
 	s.cancel()

@@ -229,6 +229,8 @@ type transcriptWant struct {
 	// failMsg, when set: the stream fails after events with an
 	// UpstreamError whose message holds it.
 	failMsg string
+	// perPrompt is the request's n (choices per prompt).
+	perPrompt int
 }
 
 // streamReq is the request body of the transcript tests.
@@ -276,6 +278,11 @@ var transcripts = map[string]transcriptWant{
 		usage: inference.Usage{PromptTokens: 11, CompletionTokens: 14, Reported: true}},
 	// A server whose total counts generated tokens that completion_tokens
 	// leaves out (thoughts): charged as completion tokens.
+	// vLLM's continuous usage counts per choice: cut before its final
+	// count, the usage is every choice's completion tokens and each
+	// prompt's tokens once (choices 0,1 answer prompt 0; 2 prompt 1; n=2).
+	"vllm_continuous_two_choices.sse": {events: 4, text: " a b c d", perPrompt: 2,
+		usage: inference.Usage{PromptTokens: 107, CompletionTokens: 2 + 1 + 1, Reported: true}},
 	// vLLM reports an engine failure mid-stream as an error event.
 	"vllm_error_mid_stream.sse": {events: 2, text: "Partial", failMsg: "CUDA out of memory"},
 	"total_beyond_parts.sse": {events: 2, text: "Yes",
@@ -303,7 +310,7 @@ func TestStreamTranscripts(t *testing.T) {
 			}
 			up := newUpstream(t, sseReply(data))
 			b := openai.New(openai.Config{BaseURL: up.URL + "/v1", APIKey: "sk-stream", Timeout: 5 * time.Second})
-			s, err := b.Stream(t.Context(), inference.Request{Endpoint: inference.ChatCompletions, Body: []byte(streamReq)})
+			s, err := b.Stream(t.Context(), inference.Request{Endpoint: inference.ChatCompletions, Body: []byte(streamReq), PerPrompt: want.perPrompt})
 			if err != nil {
 				t.Fatalf("Stream: %v", err)
 			}

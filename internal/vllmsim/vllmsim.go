@@ -131,12 +131,12 @@ type message struct {
 	Content json.RawMessage `json:"content"`
 }
 
-// promptTokens counts a prompt the way this server's "tokenizer" does: one
-// token per character, 1000 per image, and a chat template's 5 per message
-// plus 10.
-func (r *request) promptTokens(chat bool) (total int, prompts int) {
+// promptTokens counts each prompt the way this server's "tokenizer" does:
+// one token per character, 1000 per image, and a chat template's 5 per
+// message plus 10.
+func (r *request) promptTokens(chat bool) []int {
 	if chat {
-		total = 10
+		total := 10
 		for _, m := range r.Messages {
 			total += 5 + utf8.RuneCountInString(m.Role)
 			var s string
@@ -156,37 +156,47 @@ func (r *request) promptTokens(chat bool) (total int, prompts int) {
 				total += utf8.RuneCountInString(p.Text)
 			}
 		}
-		return total, 1
+		return []int{total}
 	}
 	return countInputs(r.Prompt)
 }
 
-// countInputs counts a prompt or input: a string, strings, token ids, or
-// arrays of token ids.
-func countInputs(raw json.RawMessage) (tokens, n int) {
+// countInputs counts each prompt or input: a string, strings, token ids,
+// or arrays of token ids.
+func countInputs(raw json.RawMessage) []int {
 	var s string
 	if json.Unmarshal(raw, &s) == nil {
-		return utf8.RuneCountInString(s), 1
+		return []int{utf8.RuneCountInString(s)}
 	}
 	var ss []string
 	if json.Unmarshal(raw, &ss) == nil {
-		for _, x := range ss {
-			tokens += utf8.RuneCountInString(x)
+		out := make([]int, len(ss))
+		for i, x := range ss {
+			out[i] = utf8.RuneCountInString(x)
 		}
-		return tokens, len(ss)
+		return out
 	}
 	var ids []int
 	if json.Unmarshal(raw, &ids) == nil {
-		return len(ids), 1
+		return []int{len(ids)}
 	}
 	var idss [][]int
 	if json.Unmarshal(raw, &idss) == nil {
-		for _, x := range idss {
-			tokens += len(x)
+		out := make([]int, len(idss))
+		for i, x := range idss {
+			out[i] = len(x)
 		}
-		return tokens, len(idss)
+		return out
 	}
-	return 0, 0
+	return nil
+}
+
+func sum(xs []int) int {
+	n := 0
+	for _, x := range xs {
+		n += x
+	}
+	return n
 }
 
 var vocabulary = strings.Fields("the model streams words one at a time and counts each as a token for the gateway to meter")
@@ -238,13 +248,14 @@ func (s *Server) generate(chat bool) http.HandlerFunc {
 		}
 		n := max(r.N, 1)
 		seqs := max(n, r.BestOf)
-		pt, prompts := r.promptTokens(chat)
+		perPrompt := r.promptTokens(chat)
+		pt, prompts := sum(perPrompt), len(perPrompt)
 		per := r.length()
 		// vLLM generates best_of sequences per prompt and returns n.
 		generated := prompts * seqs * per
 		s.record(r.User, func(v *Served) { v.PromptTokens += pt; v.CompletionTokens += generated })
 		if r.Stream {
-			s.stream(w, hr, &r, chat, pt, prompts*n, per)
+			s.stream(w, hr, &r, chat, perPrompt, n, per)
 			return
 		}
 		choices := make([]any, 0, prompts*n)
@@ -273,9 +284,14 @@ func (s *Server) generate(chat bool) http.HandlerFunc {
 	}
 }
 
-// stream writes `seqs` sequences of per tokens, one token per chunk,
-// round-robin, with the faults asked for.
-func (s *Server) stream(w http.ResponseWriter, hr *http.Request, r *request, chat bool, pt, seqs, per int) {
+// stream writes n sequences of per tokens for each prompt, one token per
+// chunk, round-robin, with the faults asked for. Like vLLM, its running
+// usage (continuous_usage_stats) is per choice: the choice's completion
+// tokens so far and its prompt's tokens.
+func (s *Server) stream(w http.ResponseWriter, hr *http.Request, r *request, chat bool, prompts []int, n, per int) {
+	seqs := len(prompts) * n
+	pt := sum(prompts)
+	choiceTokens := make([]int, seqs)
 	fl, _ := w.(http.Flusher)
 	w.Header().Set("Content-Type", "text/event-stream")
 	w.WriteHeader(http.StatusOK)
@@ -300,9 +316,9 @@ func (s *Server) stream(w http.ResponseWriter, hr *http.Request, r *request, cha
 		}
 		return m
 	}
-	running := func(ct int) any {
+	running := func(choice int) any {
 		if r.StreamOptions.ContinuousUsage && !r.Fault.OmitUsage {
-			return r.usage(pt, ct)
+			return r.usage(prompts[choice/n], choiceTokens[choice])
 		}
 		return nil
 	}
@@ -351,7 +367,8 @@ func (s *Server) stream(w http.ResponseWriter, hr *http.Request, r *request, cha
 		} else {
 			choice = map[string]any{"index": i, "text": word(t)}
 		}
-		if !send(chunk([]any{choice}, running(written+1))) {
+		choiceTokens[i]++
+		if !send(chunk([]any{choice}, running(i))) {
 			return
 		}
 		written++
@@ -372,7 +389,8 @@ func (s *Server) embeddings(w http.ResponseWriter, hr *http.Request) {
 		writeError(w, 400, "invalid JSON: "+err.Error())
 		return
 	}
-	pt, n := countInputs(r.Input)
+	inputs := countInputs(r.Input)
+	pt, n := sum(inputs), len(inputs)
 	s.record(r.User, func(v *Served) { v.PromptTokens += pt })
 	data := make([]any, n)
 	for i := range data {

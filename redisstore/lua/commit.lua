@@ -2,9 +2,10 @@
 -- atomically: return the unused hold, take the next seq, append the receipt to
 -- the log, bump usage counters, complete the idempotency record.
 -- KEYS[1] balance  KEYS[2] reservations hash  KEYS[3] reservation expiry zset
--- KEYS[4] seq counter  KEYS[5] receipt log (stream)  KEYS[6] receipt id -> seq
+-- KEYS[4] seq counter  KEYS[5] receipt log (stream)
+-- KEYS[6] receipt id -> seq index (the bucket of the receipt id's day)
 -- KEYS[7] model usage per hour  KEYS[8] account usage per hour  KEYS[9] model totals
--- KEYS[10] idempotency record (or placeholder)
+-- KEYS[10] idempotency record (or placeholder)  KEYS[11] seq floor
 -- ARGV[1] receipt id  ARGV[2] fee (wei)
 -- ARGV[3] prompt tokens  ARGV[4] completion tokens  ARGV[5] timestamp ms
 -- ARGV[6] payer  ARGV[7] request hash  ARGV[8] response hash  ARGV[9] token
@@ -14,6 +15,8 @@
 -- ARGV[19] the receipt signer's address (a signature may be written later)
 -- ARGV[20] the hold (wei) the caller reserved  ARGV[21] the refund: hold - fee,
 -- computed exactly by the caller, 0 <= refund <= hold
+-- ARGV[22] the caller's seq floor (the highest seq it knows to be issued)
+-- ARGV[23] the receipt id index bucket's lifetime (seconds)
 -- A reservation exists until its call is committed or released, in this
 -- script or release_hold, both atomic: so a reservation present means not yet
 -- committed, and only a missing one needs the receipt id index to tell a
@@ -54,6 +57,15 @@ local hold, refund = ARGV[20], ARGV[21]
 if (refund ~= '0' and string.find(refund, '^[1-9]%d*$') == nil) or not not_above(refund, hold) then
   return {'BAD_REFUND'}
 end
+-- A seq is issued once, ever: if the counter is below a seq known to be
+-- issued (the caller's, or the floor the batcher set from the chain), Redis
+-- has lost state (a restored snapshot, a failover to a lagging replica) and
+-- the next INCR would hand out that seq again. Refuse, changing nothing.
+local cur = tonumber(redis.call('GET', KEYS[4]) or '0')
+local floor = math.max(tonumber(ARGV[22]), tonumber(redis.call('GET', KEYS[11]) or '0'))
+if cur < floor then
+  return {'SEQ_BEHIND', tostring(cur), tostring(floor)}
+end
 -- One exact integer operation returns the unused part of the hold; the
 -- balance only grows here, so it cannot go below zero.
 redis.call('INCRBY', KEYS[1], refund)
@@ -66,6 +78,7 @@ redis.call('XADD', KEYS[5], '0-' .. seqs,
   'pt', ARGV[3], 'ct', ARGV[4], 'fee', ARGV[2], 'reqh', ARGV[7], 'resh', ARGV[8],
   'acct', ARGV[10], 'name', ARGV[11], 'signer', ARGV[19])
 redis.call('HSET', KEYS[6], ARGV[1], seqs)
+redis.call('EXPIRE', KEYS[6], ARGV[23], 'NX')
 -- Fee counters carry into whole-ether units so no counter nears the int64
 -- limit: the total is fee_e18 * 10^18 + fee, exact whatever 'fee' holds. The
 -- carry test compares a double (HINCRBY's reply), so near 10^18 it may carry

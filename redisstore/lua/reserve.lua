@@ -2,7 +2,7 @@
 -- All keys share the model's hash tag, so this runs on Redis Cluster too.
 -- KEYS[1] balance  KEYS[2] reservations hash  KEYS[3] reservation expiry zset
 -- KEYS[4] idempotency record (or a placeholder in the same slot when unused)
--- KEYS[5] receipt id -> seq index
+-- KEYS[5] receipt id -> seq index (the bucket of the receipt id's day)
 -- ARGV[1] receipt id  ARGV[2] amount (wei, decimal string)  ARGV[3] expiry (unix ms)
 -- ARGV[4] account     ARGV[5] idempotency key ('' = none)    ARGV[6] body hash
 -- ARGV[7] idempotency pending ttl (ms)

@@ -168,6 +168,38 @@ type model struct {
 	fence  int64
 
 	snapshot snapshotState
+
+	haltMu sync.Mutex
+	halt   error // the fault settlement is halted on, or nil
+}
+
+func (m *model) setHalt(err error) {
+	m.haltMu.Lock()
+	defer m.haltMu.Unlock()
+	if err == nil || Halting(err) {
+		m.halt = err
+	}
+}
+
+// Halting reports whether err is a fault the batcher must not work around:
+// a receipt missing from the log, or a log that disagrees with a sealed or
+// settled root (two different receipts with one seq).
+func Halting(err error) bool {
+	return errors.Is(err, ErrGap) || errors.Is(err, ErrRootMismatch)
+}
+
+// Halted lists the models whose settlement is halted, with the fault, for
+// a readiness check.
+func (b *Batcher) Halted() map[common.Address]error {
+	out := map[common.Address]error{}
+	for _, m := range b.models {
+		m.haltMu.Lock()
+		if m.halt != nil {
+			out[m.token] = m.halt
+		}
+		m.haltMu.Unlock()
+	}
+	return out
 }
 
 // maxStepsPerTick bounds the state moves one tick makes (seal, send, …).
@@ -190,11 +222,19 @@ func (m *model) loop(ctx context.Context) {
 			}
 			m.log.Log(ctx, level, "settlement step failed; retrying", "err", err, "attempt", failures, "retry_in", delay)
 			m.b.metrics.onStepFailed(m.token)
+			if halt := Halting(err); halt {
+				m.log.Error("SETTLEMENT HALTED for this model: the receipt log disagrees with what was sealed or settled (a receipt missing, or two receipts with one seq); it is retried but will not work around it — restore the store or repair the log",
+					"err", err)
+			}
+			m.b.metrics.setHalted(m.token, Halting(err))
+			m.setHalt(err)
 			if h := m.b.cfg.Hooks.StepFailed; h != nil {
 				h(m.token, err)
 			}
 		} else {
 			failures = 0
+			m.b.metrics.setHalted(m.token, false)
+			m.setHalt(nil)
 		}
 		t := time.NewTimer(delay)
 		select {

@@ -16,6 +16,7 @@ type metrics struct {
 	settledWei *prometheus.CounterVec
 	lowBalance *prometheus.GaugeVec
 	failures   *prometheus.CounterVec
+	halted     *prometheus.GaugeVec
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -35,8 +36,11 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		failures: prometheus.NewCounterVec(prometheus.CounterOpts{
 			Name: "imogate_settlement_step_failures_total", Help: "Failed batcher steps (retried with backoff).",
 		}, []string{"token"}),
+		halted: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "imogate_settlement_halted", Help: "1 while a token's settlement is stopped on a fault it must not work around: a receipt missing from the log, a log that disagrees with a sealed or settled root (two receipts with one seq), or a store behind the chain.",
+		}, []string{"token"}),
 	}
-	for _, c := range []prometheus.Collector{m.settled, m.settledWei, m.lowBalance, m.failures} {
+	for _, c := range []prometheus.Collector{m.settled, m.settledWei, m.lowBalance, m.failures, m.halted} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -66,4 +70,15 @@ func (m *metrics) onStepFailed(t common.Address) {
 	if m != nil {
 		m.failures.WithLabelValues(t.Hex()).Inc()
 	}
+}
+
+func (m *metrics) setHalted(t common.Address, halted bool) {
+	if m == nil {
+		return
+	}
+	v := 0.0
+	if halted {
+		v = 1
+	}
+	m.halted.WithLabelValues(t.Hex()).Set(v)
 }

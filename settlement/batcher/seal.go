@@ -25,6 +25,13 @@ func (m *model) sealNext(ctx context.Context, prev *settlement.Batch) (bool, err
 	if err != nil {
 		return false, err
 	}
+	if ch.NextSeq > 1 {
+		// Gateways must never issue a seq the chain has settled: if Redis came
+		// back older than the chain, this floor halts their metering.
+		if _, err := m.b.store.RaiseSeqFloor(ctx, m.token, ch.NextSeq-1); err != nil {
+			return false, err
+		}
+	}
 	switch {
 	case ch.NextBatchID > id:
 		m.log.Warn("the chain has a batch the store has no record of; re-deriving it from the chain", "batch", id)

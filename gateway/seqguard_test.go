@@ -1,0 +1,91 @@
+package gateway_test
+
+import (
+	"context"
+	"strings"
+	"testing"
+	"time"
+
+	"github.com/imogate/imogate/apikey"
+	"github.com/imogate/imogate/gateway"
+)
+
+// TestSeqNeverReissued: when the store comes back older than the receipts
+// already issued (a restored snapshot, a failover to a lagging replica), the
+// gateway refuses to issue those seqs again: the call is not charged and
+// gets no receipt, the model's metering halts (503 metering_halted,
+// /readyz names it, imogate_metering_halted is 1), and it resumes once the
+// counter is repaired. The floor is this gateway's own highest seq, or the
+// one the batcher raised from the chain.
+func TestSeqNeverReissued(t *testing.T) {
+	e := newEnv(t)
+	acct, secret := e.key(1_000_000_000, apikey.Key{})
+	ctx, stop := context.WithCancel(context.Background())
+	done := make(chan struct{})
+	go func() { defer close(done); e.srv.RunRefresher(ctx, 50*time.Millisecond) }()
+	t.Cleanup(func() { stop(); <-done })
+	call := func() (int, []byte, string) {
+		resp, body := e.do("POST", "/v1/chat/completions", secret, chatBody("demo", "x", nil), nil)
+		return resp.StatusCode, body, resp.Header.Get(gateway.HeaderReceipt)
+	}
+	for range 3 {
+		if st, body, _ := call(); st != 200 {
+			t.Fatalf("%d %s", st, body)
+		}
+	}
+	seqKey := "imogate:{0x" + strings.ToLower(e.model.Token.Hex()[2:]) + "}:seq"
+	rdb := e.store.Client()
+	// Redis loses its last two receipts' state: the counter goes back to 1.
+	if err := rdb.Set(t.Context(), seqKey, 1, 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	before := e.balance(acct)
+	st, body, receipt := call()
+	if st != 503 || !strings.Contains(string(body), "metering_halted") || receipt != "" {
+		t.Fatalf("a commit that would reissue seq 2: %d %s (receipt %q)", st, body, receipt)
+	}
+	if e.balance(acct) != before {
+		t.Fatal("the refused call was charged (or its hold kept)")
+	}
+	if n, _ := e.store.LastSeq(t.Context(), e.model.Token); n != 1 {
+		t.Fatalf("the counter moved to %d", n)
+	}
+	resp, rb := e.do("GET", "/readyz", "", nil, nil)
+	if resp.StatusCode != 503 || !strings.Contains(string(rb), "metering halted") {
+		t.Fatalf("readyz %d %s", resp.StatusCode, rb)
+	}
+	_, mb := e.do("GET", "/metrics", "", nil, nil)
+	if !strings.Contains(string(mb), `imogate_metering_halted{model="demo"} 1`) {
+		t.Fatal("imogate_metering_halted not raised")
+	}
+	if st, body, _ := call(); st != 503 || !strings.Contains(string(body), "metering_halted") {
+		t.Fatalf("a halted model took a call: %d %s", st, body)
+	}
+	// Repaired: the counter is back at the last issued seq.
+	if err := rdb.Set(t.Context(), seqKey, 3, 0).Err(); err != nil {
+		t.Fatal(err)
+	}
+	deadline := time.Now().Add(3 * time.Second)
+	for {
+		st, body, _ := call()
+		if st == 200 {
+			break
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("metering did not resume: %d %s", st, body)
+		}
+		time.Sleep(50 * time.Millisecond)
+	}
+
+	// The batcher's floor from the chain protects a gateway that has issued
+	// nothing itself.
+	e2 := newEnv(t)
+	_, secret2 := e2.key(1_000_000_000, apikey.Key{})
+	if _, err := e2.store.RaiseSeqFloor(t.Context(), e2.model.Token, 10); err != nil {
+		t.Fatal(err)
+	}
+	resp, body = e2.do("POST", "/v1/chat/completions", secret2, chatBody("demo", "x", nil), nil)
+	if resp.StatusCode != 503 || !strings.Contains(string(body), "metering_halted") {
+		t.Fatalf("a counter below the chain's floor: %d %s", resp.StatusCode, body)
+	}
+}

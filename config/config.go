@@ -187,11 +187,40 @@ type Redis struct {
 	SentinelPassword SecretRef `yaml:"sentinel_password"`
 	// DB is the database number (sentinel mode; cluster has only 0).
 	DB int `yaml:"db"`
+	// Durability says when a paid call's receipt counts as safe to hand to
+	// the client (see README, "Scale-out and durability"):
+	//   none        — when Redis has it in memory (default; a Redis crash can
+	//                 lose up to a second of receipts clients already hold);
+	//   fsync       — when Redis has written it to its AOF and fsynced it;
+	//                 the gateway refuses to start unless every primary runs
+	//                 appendonly yes with appendfsync always;
+	//   replicas:N  — when N replicas have it (WAIT N after each commit); a
+	//                 call whose WAIT falls short answers 503
+	//                 charge_unconfirmed with its receipt id.
+	Durability string `yaml:"durability"`
+	// DurabilityTimeout bounds each WAIT for replicas. Default 1s.
+	DurabilityTimeout time.Duration `yaml:"durability_timeout"`
 	// AutoPipelining lets the scripts of concurrent paid calls share round
 	// trips (go-redis automatic pipelining, an experimental go-redis API)
 	// when more than two are in flight. Default true; false sends every
 	// script on its own round trip.
 	AutoPipelining *bool `yaml:"auto_pipelining"`
+}
+
+// Replicas is the replica count of a "replicas:N" durability (0 for none
+// and fsync), or an error naming the bad value.
+func (r Redis) Replicas() (int, error) {
+	switch d := r.Durability; {
+	case d == "none" || d == "fsync" || d == "":
+		return 0, nil
+	case strings.HasPrefix(d, "replicas:"):
+		n, err := strconv.Atoi(strings.TrimPrefix(d, "replicas:"))
+		if err != nil || n < 1 || n > 16 {
+			return 0, fmt.Errorf("%q: replicas:N needs N from 1 to 16", d)
+		}
+		return n, nil
+	}
+	return 0, fmt.Errorf("%q is not none, fsync or replicas:N", r.Durability)
 }
 
 // Pipelining reports whether automatic pipelining is on (the default).
@@ -246,6 +275,18 @@ type Limits struct {
 	IdempotencyTTL time.Duration `yaml:"idempotency_ttl"`
 	// SweepInterval is how often expired reservations are released. Default 10s.
 	SweepInterval time.Duration `yaml:"sweep_interval"`
+	// ReadTimeout bounds reading one request, headers and body: a client
+	// sending slowly is cut. Default 30s.
+	ReadTimeout time.Duration `yaml:"read_timeout"`
+	// MaxConnections caps the gateway's open connections. Default 10000.
+	MaxConnections int `yaml:"max_connections"`
+	// MaxConnectionsPerIP caps one client address's open connections.
+	// Default 256.
+	MaxConnectionsPerIP int `yaml:"max_connections_per_ip"`
+	// ReceiptIndexTTL is how long a receipt can be looked up by id
+	// (GET /v1/receipts/{id}) after its day; older receipts are read by seq
+	// from the settlement archive. Default 720h (30 days).
+	ReceiptIndexTTL time.Duration `yaml:"receipt_index_ttl"`
 }
 
 // Log configures logging.
@@ -562,6 +603,24 @@ func (c *Config) Defaults() {
 	if c.Limits.SweepInterval == 0 {
 		c.Limits.SweepInterval = 10 * time.Second
 	}
+	if c.Limits.ReadTimeout == 0 {
+		c.Limits.ReadTimeout = 30 * time.Second
+	}
+	if c.Limits.MaxConnections == 0 {
+		c.Limits.MaxConnections = 10_000
+	}
+	if c.Limits.MaxConnectionsPerIP == 0 {
+		c.Limits.MaxConnectionsPerIP = 256
+	}
+	if c.Limits.ReceiptIndexTTL == 0 {
+		c.Limits.ReceiptIndexTTL = 30 * 24 * time.Hour
+	}
+	if c.Redis.Durability == "" {
+		c.Redis.Durability = "none"
+	}
+	if c.Redis.DurabilityTimeout == 0 {
+		c.Redis.DurabilityTimeout = time.Second
+	}
 	if c.Log.Level == "" {
 		c.Log.Level = "info"
 	}
@@ -663,6 +722,15 @@ func (c *Config) Validate() error {
 		}
 	default:
 		bad("redis.mode", "%q is not standalone, sentinel or cluster", c.Redis.Mode)
+	}
+	if _, err := c.Redis.Replicas(); err != nil {
+		bad("redis.durability", "%v", err)
+	}
+	if c.Limits.ReadTimeout < 0 || c.Limits.MaxConnections < 0 || c.Limits.MaxConnectionsPerIP < 0 || c.Limits.ReceiptIndexTTL < 0 {
+		bad("limits", "timeouts and connection caps must not be negative")
+	}
+	if c.Limits.ReceiptIndexTTL > 0 && c.Limits.ReceiptIndexTTL < c.Limits.IdempotencyTTL {
+		bad("limits.receipt_index_ttl", "must be at least limits.idempotency_ttl (%s): replays read it", c.Limits.IdempotencyTTL)
 	}
 	if c.Chain.ChainID == 0 {
 		bad("chain.chain_id", "is required (the EVM chain id receipts are signed for)")

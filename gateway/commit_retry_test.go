@@ -7,6 +7,7 @@ import (
 	"strings"
 	"sync/atomic"
 	"testing"
+	"time"
 
 	"github.com/redis/go-redis/v9"
 
@@ -54,7 +55,7 @@ func lostReplyEnv(t *testing.T, n int32, lost error) (*env, *lostCommitReplies) 
 	rdb := testredis.Client(t)
 	rdb.AddHook(hook)
 	st := redisstore.New(rdb, nil)
-	e := newEnv(t, func(c *gateway.Config) { c.Store = st })
+	e := newEnv(t, func(c *gateway.Config) { c.Store = st; c.CommitBudget = 2 * time.Second })
 	e.store = st
 	return e, hook
 }

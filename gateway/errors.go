@@ -105,6 +105,11 @@ func toAPIError(err error) *APIError {
 		// The hold expired and was released before the call finished: the
 		// call is not charged, so its answer is not delivered either.
 		return apiErr(http.StatusGatewayTimeout, "api_error", "reservation_expired", "the call outlived its credit hold; you were not charged")
+	case errors.Is(err, metering.ErrStoreUnavailable):
+		e := apiErr(http.StatusServiceUnavailable, "api_error", "store_unavailable",
+			"the metering store is not answering (restarting or failing over); you were not charged; retry shortly")
+		e.RetryAfter = time.Second
+		return e
 	case errors.Is(err, metering.ErrNoPrice):
 		return apiErr(http.StatusServiceUnavailable, "api_error", "no_price",
 			"this model has no price in force yet (its first price takes effect later); you were not charged")

@@ -73,6 +73,17 @@ type Config struct {
 	MaxBodyBytes   int
 	ReservationTTL time.Duration // added to a model's timeout for a hold's lifetime
 	IdempotencyTTL time.Duration
+	// ReadTimeout bounds reading one request (headers and body): a client
+	// that sends slowly is cut. Zero means 30s.
+	ReadTimeout time.Duration
+	// MaxConnections caps open connections (zero: 10,000) and
+	// MaxConnectionsPerIP those of one client address (zero: 256), so slow
+	// or idle clients cannot hold the listener.
+	MaxConnections      int
+	MaxConnectionsPerIP int
+	// CommitBudget is how long a commit whose outcome is unknown is tried
+	// again before the call's charge is reported unconfirmed. Zero: 20s.
+	CommitBudget time.Duration
 	// KeyCacheTTL is how long a resolved API key is cached in memory; a
 	// revoked key keeps working this long at most. 0 means 2s; negative
 	// disables the cache.
@@ -154,6 +165,7 @@ type Server struct {
 	inflight      sync.WaitGroup
 	prices        priceBook
 	refreshing    atomic.Bool // RunRefresher is running: stale schedules refuse calls
+	commitBudget  time.Duration
 	seqs          *seqGuard
 }
 
@@ -174,6 +186,10 @@ func New(cfg Config) (*Server, error) {
 		models: map[string]*Model{}, store: cfg.Store, signer: cfg.Signer, log: cfg.Logger, jwt: jv,
 		adminToken: cfg.AdminToken, maxBody: cfg.MaxBodyBytes, reservationTTL: cfg.ReservationTTL,
 		idemTTL: cfg.IdempotencyTTL, now: now, baseCtx: context.Background(),
+	}
+	s.commitBudget = cfg.CommitBudget
+	if s.commitBudget <= 0 {
+		s.commitBudget = defaultCommitBudget
 	}
 	s.streamsCtx, s.cancelStreams = context.WithCancel(context.Background())
 	s.seqs = newSeqGuard()
@@ -206,15 +222,27 @@ func New(cfg Config) (*Server, error) {
 	if err != nil {
 		return nil, err
 	}
+	readTimeout, maxConns, maxPerIP := cfg.ReadTimeout, cfg.MaxConnections, cfg.MaxConnectionsPerIP
+	if readTimeout <= 0 {
+		readTimeout = 30 * time.Second
+	}
+	if maxConns <= 0 {
+		maxConns = 10_000
+	}
+	if maxPerIP <= 0 {
+		maxPerIP = 256
+	}
 	s.app = fiber.New(fiber.Config{
 		AppName:               "imogate",
 		BodyLimit:             cfg.MaxBodyBytes,
 		ErrorHandler:          s.errorHandler,
 		DisableStartupMessage: true,
-		ReadTimeout:           5 * time.Minute,
+		ReadTimeout:           readTimeout,
 		IdleTimeout:           2 * time.Minute,
+		Concurrency:           maxConns,
 		StreamRequestBody:     false,
 	})
+	s.app.Server().MaxConnsPerIP = maxPerIP
 	s.routes()
 	return s, nil
 }

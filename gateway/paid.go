@@ -222,7 +222,7 @@ func (h *heldCall) release() {
 // for, and its fee is exactly their price (see call.billed).
 func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *metering.Replay) (metering.SignedReceipt, error) {
 	s := h.s
-	ctx, cancel := context.WithTimeout(s.baseCtx, 10*time.Second)
+	ctx, cancel := context.WithTimeout(s.baseCtx, s.commitBudget+commitAttemptTimeout)
 	defer cancel()
 	now := s.now()
 	pt, ct, fee, over := h.call.billed(h.price.Price, u)
@@ -253,6 +253,7 @@ func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *m
 	// the upstream has already answered.
 	var r metering.Receipt
 	var err error
+	deadline := time.Now().Add(s.commitBudget)
 	for attempt := 1; ; attempt++ {
 		actx, acancel := context.WithTimeout(ctx, commitAttemptTimeout)
 		r, err = s.store.Commit(actx, req)
@@ -260,13 +261,14 @@ func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *m
 		if err == nil || !outcomeUnknown(err) {
 			break
 		}
-		if attempt == commitAttempts || ctx.Err() != nil {
+		wait := min(time.Duration(attempt)*100*time.Millisecond, time.Second)
+		if time.Now().Add(wait).After(deadline) || ctx.Err() != nil {
 			return metering.SignedReceipt{}, &ChargeUnconfirmedError{ReceiptID: h.res.ReceiptID, Err: err}
 		}
 		s.log.Warn("commit failed, outcome unknown; trying again", "receipt_id", h.res.ReceiptID.Hex(), "attempt", attempt, "err", err)
 		select {
 		case <-ctx.Done():
-		case <-time.After(time.Duration(attempt) * 50 * time.Millisecond):
+		case <-time.After(wait):
 		}
 	}
 	var behind *metering.SeqBehindError
@@ -299,11 +301,14 @@ func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *m
 	return metering.SignedReceipt{Receipt: r, Signature: sig, Signer: s.signer.Address(), Domain: s.signer.Domain()}, nil
 }
 
-// commitAttempts is how many times a commit is tried, each within
-// commitAttemptTimeout, before the call's charge is reported unconfirmed.
+// A commit whose outcome is unknown (Redis unreachable, restarting,
+// loading its data, failing over, a reply lost) is tried again, each attempt
+// within commitAttemptTimeout, for up to Config.CommitBudget before the call's
+// charge is reported unconfirmed: a Redis restart or failover of a few
+// seconds is ridden out.
 const (
-	commitAttempts       = 3
-	commitAttemptTimeout = 3 * time.Second
+	defaultCommitBudget  = 20 * time.Second
+	commitAttemptTimeout = 5 * time.Second
 )
 
 // ChargeUnconfirmedError is a commit whose every attempt ended with an

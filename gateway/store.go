@@ -43,6 +43,9 @@ type Meter interface {
 	Commit(ctx context.Context, req metering.CommitRequest) (metering.Receipt, error)
 	// Release returns the whole hold.
 	Release(ctx context.Context, r *metering.Reservation) error
+	// ExtendHold moves a hold's expiry to until, if the hold still exists
+	// and until is later.
+	ExtendHold(ctx context.Context, r *metering.Reservation, until time.Time) error
 	// CompleteReplay adds the signed receipt to a committed call's
 	// idempotency record.
 	CompleteReplay(ctx context.Context, r *metering.Reservation, receiptJSON []byte) error

@@ -8,9 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
-	"net"
 	"net/http"
+	"runtime/debug"
 	"strings"
+	"sync"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -54,30 +55,56 @@ func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
 	c.Set("X-Accel-Buffering", "no")
 	c.Set(HeaderReceiptID, h.res.ReceiptID.Hex())
 	c.Status(http.StatusOK)
-	conn := c.Context().Conn()
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer s.inflight.Done()
 		defer func() {
 			if v := recover(); v != nil {
-				s.log.Error("panic in stream writer", "receipt_id", h.res.ReceiptID.Hex(), "panic", fmt.Sprint(v))
+				s.log.Error("panic in stream writer", "receipt_id", h.res.ReceiptID.Hex(), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
 			}
 		}()
 		defer cancel()
 		defer stopOnShutdown()
 		defer st.Close()
-		s.relay(w, conn, h, st, start)
+		stopKeepalive := s.keepHold(h)
+		defer stopKeepalive()
+		s.relay(w, h, st, start)
 	})
 	return nil
 }
 
+// keepHold extends the call's credit hold while its stream runs, until the
+// returned stop is called: a stream whose client stops reading blocks on a
+// full socket for as long as the client likes, and its hold must not expire
+// under it (the sweeper would return the credit, and the content already
+// sent would go unpaid). When the stream ends, however late, it is charged.
+func (s *Server) keepHold(h *heldCall) (stop func()) {
+	grace := max(s.reservationTTL, 3*time.Second)
+	every := grace / 3
+	done := make(chan struct{})
+	go func() {
+		t := time.NewTicker(every)
+		defer t.Stop()
+		for {
+			select {
+			case <-done:
+				return
+			case <-t.C:
+			}
+			ctx, cancel := context.WithTimeout(s.baseCtx, every)
+			if err := s.store.ExtendHold(ctx, h.res, s.now().Add(grace)); err != nil {
+				s.log.Warn("could not extend a streaming call's credit hold", "receipt_id", h.res.ReceiptID.Hex(), "err", err)
+			}
+			cancel()
+		}
+	}()
+	var once sync.Once
+	return func() { once.Do(func() { close(done) }) }
+}
+
 // streamOut writes a stream's bytes to the client, hashing them until the
-// receipt chunk and keeping them for an idempotent replay. Every flush has
-// a deadline: a client that stops reading is treated as gone, so a stream
-// always ends (and is charged) before its credit hold can expire.
+// receipt chunk and keeping them for an idempotent replay.
 type streamOut struct {
 	w       *bufio.Writer
-	conn    interface{ SetWriteDeadline(time.Time) error }
-	timeout time.Duration
 	hasher  crypto.KeccakState
 	sent    *bytes.Buffer // nil: no idempotency key
 	hashing bool
@@ -93,27 +120,14 @@ func (o *streamOut) write(parts ...[]byte) error {
 			o.sent.Write(p)
 		}
 	}
-	if o.conn != nil {
-		_ = o.conn.SetWriteDeadline(time.Now().Add(o.timeout))
-	}
 	return o.w.Flush()
-}
-
-// streamWriteTimeout is how long one flush of a stream may block on a
-// client that does not read; at most half the hold's grace, so a stalled
-// reader is cut, and its stream charged, while its hold still stands.
-func (s *Server) streamWriteTimeout() time.Duration {
-	return min(30*time.Second, s.reservationTTL/2)
 }
 
 // relay passes the upstream's events to the client and ends the call: a
 // receipt for what was delivered, or a release when nothing was.
-func (s *Server) relay(w *bufio.Writer, conn net.Conn, h *heldCall, st inference.Stream, start time.Time) {
+func (s *Server) relay(w *bufio.Writer, h *heldCall, st inference.Stream, start time.Time) {
 	name := h.call.model.Name
-	out := &streamOut{w: w, hasher: crypto.NewKeccakState(), hashing: true, timeout: s.streamWriteTimeout()}
-	if conn != nil {
-		out.conn = conn
-	}
+	out := &streamOut{w: w, hasher: crypto.NewKeccakState(), hashing: true}
 	if h.res.IdempotencyKey != "" {
 		out.sent = new(bytes.Buffer)
 	}

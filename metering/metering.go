@@ -37,6 +37,12 @@ var (
 	// ErrBalanceRange: a credit or debit would take a balance below zero or
 	// beyond the int64 range Redis computes in; nothing was changed.
 	ErrBalanceRange = errors.New("balance out of range")
+	// ErrStoreUnavailable: the store did not answer (down, restarting,
+	// loading its data, failing over). The step may or may not have run.
+	ErrStoreUnavailable = errors.New("metering store unavailable")
+	// ErrNotDurableConfig: the store is not configured for the durability
+	// asked for.
+	ErrNotDurableConfig = errors.New("metering store not configured for the durability asked for")
 	// ErrBadAccount: an account id that cannot name a balance (empty, too
 	// long, or with characters that separate key parts).
 	ErrBadAccount = errors.New("invalid account id")

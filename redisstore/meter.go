@@ -43,7 +43,7 @@ func (s *Store) Reserve(ctx context.Context, req metering.ReserveRequest) (*mete
 		rid, req.Amount, exp, req.Account, ih, req.BodyHash.Hex(), req.TTL.Milliseconds()+1000,
 	).StringSlice()
 	if err != nil {
-		return nil, nil, fmt.Errorf("reserve: %w", err)
+		return nil, nil, fmt.Errorf("reserve: %w", unavailable(err))
 	}
 	switch res[0] {
 	case "OK":
@@ -90,19 +90,40 @@ func (s *Store) Commit(ctx context.Context, req metering.CommitRequest) (meterin
 	}
 	rid := rv.ReceiptID.Hex()
 	refund := rv.Amount - r.Fee.Int64() // exact: 0 <= fee <= hold, checked above
-	res, err := s.hot.run(ctx, commitScript, len(body)+len(tail) > largeArgs,
-		[]string{
-			k.balance(rv.Account), k.resv(), k.resvExp(), k.seq(), k.log(), k.rid(rv.ReceiptID),
-			k.hour(req.Hour), k.acctHour(rv.Account, req.Hour), k.totals(), idemKey, k.seqFloor(),
-		},
-		rid, r.Fee.String(), r.PromptTokens, r.CompletionTokens, r.Timestamp,
-		r.Payer.Hex(), r.RequestHash.Hex(), r.ResponseHash.Hex(), "0x"+hex.EncodeToString(rv.Token[:]),
-		rv.Account, req.ModelName, ih, rv.IdempotencyTTL.Milliseconds(), status, ctype, body, 0, tail, req.Signer.Hex(),
-		rv.Amount, refund, strconv.FormatUint(req.SeqFloor, 10), int64(s.ridTTL/time.Second),
-	).Slice()
-	if err != nil {
-		return metering.Receipt{}, fmt.Errorf("commit: %w", err)
+	keys := []string{
+		k.balance(rv.Account), k.resv(), k.resvExp(), k.seq(), k.log(), k.rid(rv.ReceiptID),
+		k.hour(req.Hour), k.acctHour(rv.Account, req.Hour), k.totals(), idemKey, k.seqFloor(),
 	}
+	args := []any{rid, r.Fee.String(), r.PromptTokens, r.CompletionTokens, r.Timestamp,
+		r.Payer.Hex(), r.RequestHash.Hex(), r.ResponseHash.Hex(), "0x" + hex.EncodeToString(rv.Token[:]),
+		rv.Account, req.ModelName, ih, rv.IdempotencyTTL.Milliseconds(), status, ctype, body, 0, tail, req.Signer.Hex(),
+		rv.Amount, refund, strconv.FormatUint(req.SeqFloor, 10), int64(s.ridTTL / time.Second)}
+	var cmd *redis.Cmd
+	var durable error
+	if s.durability.Replicas > 0 {
+		cmd, durable = s.commitDurably(ctx, keys, args...)
+		if cmd == nil || cmd.Err() != nil {
+			return metering.Receipt{}, fmt.Errorf("commit: %w", unavailable(durable))
+		}
+	} else {
+		cmd = s.hot.run(ctx, commitScript, len(body)+len(tail) > largeArgs, keys, args...)
+	}
+	res, err := cmd.Slice()
+	if err != nil {
+		return metering.Receipt{}, fmt.Errorf("commit: %w", unavailable(err))
+	}
+	r, err = s.commitResult(ctx, res, req, r, refund)
+	if err == nil && durable != nil {
+		// Committed, but not yet on enough replicas: the caller commits
+		// again (same receipt) or reports the charge unconfirmed.
+		return r, fmt.Errorf("commit of receipt %d: %w: %w", r.Seq, metering.ErrStoreUnavailable, durable)
+	}
+	return r, err
+}
+
+// commitResult reads commit.lua's reply.
+func (s *Store) commitResult(ctx context.Context, res []any, req metering.CommitRequest, r metering.Receipt, refund int64) (metering.Receipt, error) {
+	rv := req.Reservation
 	tag, _ := res[0].(string)
 	switch tag {
 	case "OK":
@@ -136,7 +157,7 @@ func (s *Store) Commit(ctx context.Context, req metering.CommitRequest) (meterin
 func (s *Store) Release(ctx context.Context, r *metering.Reservation) error {
 	k := keysOf(r.Token)
 	if err := s.hot.run(ctx, releaseScript, false, []string{k.resv(), k.resvExp()}, r.ReceiptID.Hex(), k.p).Err(); err != nil {
-		return fmt.Errorf("release: %w", err)
+		return fmt.Errorf("release: %w", unavailable(err))
 	}
 	return nil
 }
@@ -254,4 +275,16 @@ func (s *Store) RaiseSeqFloor(ctx context.Context, token common.Address, floor u
 		return 0, fmt.Errorf("raise seq floor: %w", err)
 	}
 	return uint64(v), nil
+}
+
+// ExtendHold moves a hold's expiry (when the sweeper may release it) to
+// until, if the hold still exists and until is later.
+func (s *Store) ExtendHold(ctx context.Context, r *metering.Reservation, until time.Time) error {
+	k := keysOf(r.Token)
+	err := s.rdb.ZAddArgs(ctx, k.resvExp(), redis.ZAddArgs{XX: true, GT: true,
+		Members: []redis.Z{{Score: float64(until.UnixMilli()), Member: r.ReceiptID.Hex()}}}).Err()
+	if err != nil {
+		return fmt.Errorf("extend hold: %w", unavailable(err))
+	}
+	return nil
 }

@@ -19,7 +19,7 @@ func (s *Store) RateLimit(ctx context.Context, account string, rpm, tpm int64) (
 	base := "imogate:rl:{" + account + "}:" + strconv.FormatInt(minute, 10)
 	ok, err := s.hot.run(ctx, rateLimitScript, false, []string{base + ":req", base + ":tok"}, rpm, tpm).Int()
 	if err != nil {
-		return false, 0, fmt.Errorf("rate limit: %w", err)
+		return false, 0, fmt.Errorf("rate limit: %w", unavailable(err))
 	}
 	if ok == 1 {
 		return true, 0, nil

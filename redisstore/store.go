@@ -34,10 +34,11 @@ import (
 
 // Store is imogate's state in Redis. It is safe for concurrent use.
 type Store struct {
-	rdb    redis.UniversalClient
-	hot    *hotPath
-	now    func() time.Time
-	ridTTL time.Duration
+	rdb        redis.UniversalClient
+	hot        *hotPath
+	now        func() time.Time
+	ridTTL     time.Duration
+	durability Durability
 }
 
 // Option configures a Store.
@@ -46,6 +47,7 @@ type Option func(*storeOptions)
 type storeOptions struct {
 	noPipelining bool
 	ridTTL       time.Duration
+	durability   Durability
 }
 
 // DefaultReceiptIndexTTL is how long a receipt can be looked up by id after
@@ -74,7 +76,7 @@ func New(rdb redis.UniversalClient, now func() time.Time, opts ...Option) *Store
 	if o.ridTTL <= 0 {
 		o.ridTTL = DefaultReceiptIndexTTL
 	}
-	return &Store{rdb: rdb, hot: newHotPath(rdb, !o.noPipelining), now: now, ridTTL: o.ridTTL}
+	return &Store{rdb: rdb, hot: newHotPath(rdb, !o.noPipelining), now: now, ridTTL: o.ridTTL, durability: o.durability}
 }
 
 // Client returns the underlying Redis client.

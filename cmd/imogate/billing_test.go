@@ -250,7 +250,7 @@ func (e *billEnv) check(name string, o outcome, before int64, embeddings bool, m
 		rc, ok = e.receipt(o.rid, o.content > 0)
 	}
 	if o.content > 0 && !ok {
-		e.t.Fatalf("%s: the client received %d content pieces but holds no receipt (status %d, id %q): %s", name, o.content, o.status, o.rid, o.body)
+		e.t.Fatalf("%s: the client received %d content pieces but holds no receipt (status %d, id %q): %s\n%s", name, o.content, o.status, o.rid, o.body, e.p.stderr.String()[max(0, len(e.p.stderr.String())-3000):])
 	}
 	after := e.balance()
 	if !ok {

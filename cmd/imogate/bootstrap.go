@@ -60,6 +60,16 @@ func (p *process) Close() {
 	p.flushLog()
 }
 
+// Redis retries: go-redis retries a command on LOADING, TRYAGAIN, MOVED,
+// CLUSTERDOWN, MASTERDOWN, READONLY and connection errors; these let it ride
+// out a restart's AOF reload or a failover (about 6 s in all) instead of
+// failing paid calls.
+const (
+	redisRetries    = 10
+	redisMinBackoff = 50 * time.Millisecond
+	redisMaxBackoff = time.Second
+)
+
 // newRedis connects to Redis as the config's mode says: one server, a
 // Sentinel-managed primary with failover, or a Redis Cluster.
 func newRedis(ctx context.Context, cfg *config.Config) (redis.UniversalClient, error) {
@@ -71,11 +81,13 @@ func newRedis(ctx context.Context, cfg *config.Config) (redis.UniversalClient, e
 		rdb = redis.NewFailoverClient(&redis.FailoverOptions{
 			MasterName: r.MasterName, SentinelAddrs: r.Addrs, SentinelPassword: r.SentinelPassword.Value().Reveal(),
 			Username: r.Username, Password: r.Password.Value().Reveal(), DB: r.DB, PoolSize: 256,
+			MaxRetries: redisRetries, MinRetryBackoff: redisMinBackoff, MaxRetryBackoff: redisMaxBackoff,
 		})
 		where = fmt.Sprintf("master %q of the Sentinels %v", r.MasterName, r.Addrs)
 	case "cluster":
 		rdb = redis.NewClusterClient(&redis.ClusterOptions{
 			Addrs: r.Addrs, Username: r.Username, Password: r.Password.Value().Reveal(), PoolSize: 256,
+			MaxRetries: redisRetries, MinRetryBackoff: redisMinBackoff, MaxRetryBackoff: redisMaxBackoff,
 		})
 		where = fmt.Sprintf("the Redis Cluster at %v", r.Addrs)
 	default:
@@ -84,6 +96,7 @@ func newRedis(ctx context.Context, cfg *config.Config) (redis.UniversalClient, e
 			return nil, fmt.Errorf("redis url: %w", err)
 		}
 		opts.PoolSize = 256
+		opts.MaxRetries, opts.MinRetryBackoff, opts.MaxRetryBackoff = redisRetries, redisMinBackoff, redisMaxBackoff
 		rdb = redis.NewClient(opts)
 	}
 	pctx, cancel := context.WithTimeout(ctx, 5*time.Second)
@@ -104,10 +117,36 @@ func newRedis(ctx context.Context, cfg *config.Config) (redis.UniversalClient, e
 
 // newStore is the store on rdb as the config asks.
 func newStore(cfg *config.Config, rdb redis.UniversalClient) *redisstore.Store {
-	if !cfg.Redis.Pipelining() {
-		return redisstore.New(rdb, nil, redisstore.WithoutAutoPipelining())
+	replicas, _ := cfg.Redis.Replicas() // validated
+	opts := []redisstore.Option{
+		redisstore.WithReceiptIndexTTL(cfg.Limits.ReceiptIndexTTL),
+		redisstore.WithDurability(redisstore.Durability{Replicas: replicas, Timeout: cfg.Redis.DurabilityTimeout}),
 	}
-	return redisstore.New(rdb, nil)
+	if !cfg.Redis.Pipelining() {
+		opts = append(opts, redisstore.WithoutAutoPipelining())
+	}
+	return redisstore.New(rdb, nil, opts...)
+}
+
+// checkDurability checks Redis for the configured durability before the
+// gateway takes calls: fsync that Redis does not give is refused; missing
+// replicas are warned of; none is warned of (what it can lose).
+func (p *process) checkDurability(ctx context.Context) error {
+	r := p.cfg.Redis
+	replicas, _ := r.Replicas()
+	if r.Durability == "none" {
+		p.log.Warn("redis.durability is none: a Redis crash can lose receipts already sent to clients (up to a second under appendfsync everysec); their seqs are then refused, halting the model, not issued twice. Use fsync or replicas:N in production, and before posting a bond")
+		return nil
+	}
+	warnings, err := redisstore.CheckDurability(ctx, p.rdb, r.Durability == "fsync", replicas)
+	for _, w := range warnings {
+		p.log.Warn("redis durability", "warning", w)
+	}
+	if err != nil {
+		return fmt.Errorf("redis.durability %s: %w", r.Durability, err)
+	}
+	p.log.Info("redis durability checked", "durability", r.Durability)
+	return nil
 }
 
 // newBatcher builds the settlement batcher for every configured model's
@@ -180,7 +219,8 @@ func (p *process) newGateway() (*gateway.Server, error) {
 		Registry: p.reg, Archive: arch, Operator: operator, PublicAudit: cfg.Audit.Public, JWTKeys: cfg.JWT.Keys,
 		AdminToken:   cfg.Admin.Token.Value().Reveal(),
 		MaxBodyBytes: cfg.Limits.MaxBodyBytes, ReservationTTL: cfg.Limits.ReservationGrace,
-		IdempotencyTTL: cfg.Limits.IdempotencyTTL,
+		IdempotencyTTL: cfg.Limits.IdempotencyTTL, ReadTimeout: cfg.Limits.ReadTimeout,
+		MaxConnections: cfg.Limits.MaxConnections, MaxConnectionsPerIP: cfg.Limits.MaxConnectionsPerIP,
 	})
 }
 
@@ -196,6 +236,9 @@ func (p *process) gatewayParts(ctx context.Context, shutdownTimeout time.Duratio
 	}
 	pctx, cancel := context.WithTimeout(ctx, 10*time.Second)
 	defer cancel()
+	if err := p.checkDurability(pctx); err != nil {
+		return nil, err
+	}
 	if err := srv.PublishPrices(pctx); err != nil {
 		return nil, fmt.Errorf("prices: %w", err)
 	}

@@ -100,6 +100,14 @@ type Settlement struct {
 	FromBlock uint64 `yaml:"from_block"`
 	// PollInterval is the pause between batcher steps. Default 2s.
 	PollInterval time.Duration `yaml:"poll_interval"`
+	// InstanceID names this batcher in its lease and its logs (several
+	// `imogate settle` processes elect one active per model). Default: random.
+	InstanceID string `yaml:"instance_id"`
+	// Listen is where `imogate settle` serves /metrics, /healthz and
+	// /readyz (503 with the reason while a model's settlement is halted).
+	// Empty: not served. (Inside `imogate serve` the gateway's own routes
+	// include the batcher's metrics and readiness.)
+	Listen string `yaml:"listen"`
 }
 
 // ArchiveS3 locates an S3-compatible bucket (AWS S3, MinIO, Ceph RGW, R2, …).
@@ -494,6 +502,9 @@ func (r *SecretRef) resolve(getenv func(string) string) error {
 			return fmt.Errorf("read secret file: %w", err)
 		}
 		r.Set(strings.TrimSpace(string(b)))
+		if r.Value() == "" {
+			return fmt.Errorf("secret file %s is empty", r.File)
+		}
 	case r.Env != "":
 		r.Set(strings.TrimSpace(getenv(r.Env)))
 		if r.Value() == "" {
@@ -549,6 +560,10 @@ const (
 	EnvSignerKey          = "IMOGATE_SIGNER_KEY"
 	EnvAdminToken         = "IMOGATE_ADMIN_TOKEN"
 	EnvLogLevel           = "IMOGATE_LOG_LEVEL"
+	// EnvSettlementListen and EnvInstanceID let several processes share one
+	// config file (settlement.listen, settlement.instance_id).
+	EnvSettlementListen = "IMOGATE_SETTLEMENT_LISTEN"
+	EnvInstanceID       = "IMOGATE_INSTANCE_ID"
 )
 
 func (c *Config) applyEnv(getenv func(string) string) error {
@@ -563,6 +578,12 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	}
 	if v := getenv(EnvLogLevel); v != "" {
 		c.Log.Level = v
+	}
+	if v := getenv(EnvSettlementListen); v != "" {
+		c.Settlement.Listen = v
+	}
+	if v := getenv(EnvInstanceID); v != "" {
+		c.Settlement.InstanceID = v
 	}
 	if v := getenv(EnvSignerKey); v != "" {
 		c.Signer.Set(strings.TrimSpace(v))
@@ -738,10 +759,15 @@ func (c *Config) Validate() error {
 	if !common.IsHexAddress(c.Chain.SettlementContract) {
 		bad("chain.settlement_contract", "%q is not a 0x address", c.Chain.SettlementContract)
 	}
-	if c.Signer.Value() == "" {
+	switch {
+	case c.Signer.Value() == "" && (c.Signer.Env != "" || c.Signer.File != ""):
+		// An unset variable or an empty file is reported where it is read.
+	case c.Signer.Value() == "":
 		bad("signer", "a receipt signer key is required (signer.file, signer.env or %s)", EnvSignerKey)
-	} else if _, err := ParsePrivateKey(c.Signer.Value()); err != nil {
-		bad("signer", "not a secp256k1 private key in hex (value not shown)")
+	default:
+		if _, err := ParsePrivateKey(c.Signer.Value()); err != nil {
+			bad("signer", "not a secp256k1 private key in hex (value not shown)")
+		}
 	}
 	if c.Limits.MaxBodyBytes < 1024 {
 		bad("limits.max_body_bytes", "must be at least 1024")

@@ -526,6 +526,11 @@ func TestSecretSources(t *testing.T) {
 			errPath: "admin.token",
 		},
 		{
+			name:    "unset signer env",
+			yaml:    "signer: {env: UNSET_SIGNER}\n",
+			errPath: "signer",
+		},
+		{
 			name:    "empty secret file",
 			yaml:    fmt.Sprintf("signer: {file: %q}\n", writeFile(t, "empty", "\n")),
 			errPath: "signer",
@@ -539,8 +544,8 @@ models: [{name: m, token: "0x1111111111111111111111111111111111111111", backend:
 		t.Run(tt.name, func(t *testing.T) {
 			cfg, err := config.Parse([]byte(base+tt.yaml), env(tt.env))
 			if tt.errPath != "" {
-				if err == nil || !strings.Contains(err.Error(), tt.errPath+": ") {
-					t.Fatalf("err = %v, want a problem at %s", err, tt.errPath)
+				if err == nil || strings.Count(err.Error(), tt.errPath+": ") != 1 {
+					t.Fatalf("err = %v, want one problem at %s", err, tt.errPath)
 				}
 				if strings.Contains(err.Error(), signer) {
 					t.Fatalf("the error shows the signer key: %v", err)

@@ -84,6 +84,9 @@ type Config struct {
 	// CommitBudget is how long a commit whose outcome is unknown is tried
 	// again before the call's charge is reported unconfirmed. Zero: 20s.
 	CommitBudget time.Duration
+	// NotReady, if set, adds reasons for /readyz to fail (the batcher's
+	// halted models, when it runs in this process).
+	NotReady func() []string
 	// KeyCacheTTL is how long a resolved API key is cached in memory; a
 	// revoked key keeps working this long at most. 0 means 2s; negative
 	// disables the cache.
@@ -166,6 +169,8 @@ type Server struct {
 	prices        priceBook
 	refreshing    atomic.Bool // RunRefresher is running: stale schedules refuse calls
 	commitBudget  time.Duration
+	notReady      func() []string
+	maxPerIP      int
 	seqs          *seqGuard
 }
 
@@ -187,6 +192,7 @@ func New(cfg Config) (*Server, error) {
 		adminToken: cfg.AdminToken, maxBody: cfg.MaxBodyBytes, reservationTTL: cfg.ReservationTTL,
 		idemTTL: cfg.IdempotencyTTL, now: now, baseCtx: context.Background(),
 	}
+	s.notReady = cfg.NotReady
 	s.commitBudget = cfg.CommitBudget
 	if s.commitBudget <= 0 {
 		s.commitBudget = defaultCommitBudget
@@ -242,7 +248,7 @@ func New(cfg Config) (*Server, error) {
 		Concurrency:           maxConns,
 		StreamRequestBody:     false,
 	})
-	s.app.Server().MaxConnsPerIP = maxPerIP
+	s.maxPerIP = maxPerIP
 	s.routes()
 	return s, nil
 }
@@ -296,7 +302,11 @@ func (s *Server) ready(c *fiber.Ctx) error {
 		s.log.Warn("not ready: redis unreachable", "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "redis": "unreachable"})
 	}
-	if reasons := s.seqs.reasons(s.modelName); len(reasons) > 0 {
+	reasons := s.seqs.reasons(s.modelName)
+	if s.notReady != nil {
+		reasons = append(reasons, s.notReady()...)
+	}
+	if len(reasons) > 0 {
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "redis": "ok", "reasons": reasons})
 	}
 	return c.JSON(fiber.Map{"status": "ready", "redis": "ok"})
@@ -319,8 +329,11 @@ func requestID(c *fiber.Ctx) string {
 	return ""
 }
 
-// Serve accepts connections on ln until Shutdown.
-func (s *Server) Serve(ln net.Listener) error { return s.app.Listener(ln) }
+// Serve accepts connections on ln until Shutdown, at most
+// Config.MaxConnectionsPerIP of them open per client address.
+func (s *Server) Serve(ln net.Listener) error {
+	return s.app.Listener(newPerIPListener(ln, s.maxPerIP))
+}
 
 // Shutdown stops accepting connections, waits for in-flight calls (streams
 // included) to finish and commit their receipts, then returns. ctx bounds the
@@ -375,7 +388,8 @@ func (s *Server) RunSweeper(ctx context.Context, interval time.Duration) {
 	}
 }
 
-// SweepOnce runs one sweep over every model's token.
+// SweepOnce runs one sweep over every model's token: expired holds are
+// released and the signatures the batcher found missing are stored again.
 func (s *Server) SweepOnce(ctx context.Context) {
 	for _, m := range s.byToken {
 		n, err := s.store.Sweep(ctx, m.Token)
@@ -387,6 +401,7 @@ func (s *Server) SweepOnce(ctx context.Context) {
 			s.log.Info("released expired reservations", "model", m.Name, "count", n)
 			s.metrics.swept.Add(float64(n))
 		}
+		s.repairSignatures(ctx, m)
 	}
 }
 

@@ -275,6 +275,12 @@ func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *m
 	if errors.As(err, &behind) {
 		s.seqs.halt(h.call.model.Token, behind)
 		s.metrics.halted.WithLabelValues(h.call.model.Name).Set(1)
+		// Every gateway must stop, not just this one: one restarted since
+		// knows no high-water and would issue the lost seqs again. The floor
+		// in the store makes each of their commits refuse too.
+		if _, ferr := s.store.RaiseSeqFloor(context.WithoutCancel(ctx), h.call.model.Token, behind.Floor); ferr != nil {
+			s.log.Error("could not raise the store's seq floor: other gateways may still issue the lost seqs", "model", h.call.model.Name, "floor", behind.Floor, "err", ferr)
+		}
 		s.log.Error("METERING HALTED: the store's receipt seq counter is behind a seq already issued; it lost state (a restore or a failover to a lagging replica) and would issue receipt numbers twice. The call is not charged; paid calls to the model are refused until the counter is repaired",
 			"model", h.call.model.Name, "counter", behind.Counter, "floor", behind.Floor, "receipt_id", h.res.ReceiptID.Hex())
 		h.release()

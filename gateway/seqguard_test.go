@@ -15,8 +15,9 @@ import (
 // gateway refuses to issue those seqs again: the call is not charged and
 // gets no receipt, the model's metering halts (503 metering_halted,
 // /readyz names it, imogate_metering_halted is 1), and it resumes once the
-// counter is repaired. The floor is this gateway's own highest seq, or the
-// one the batcher raised from the chain.
+// counter is repaired. The floor is this gateway's own highest seq (raised
+// in the store on a halt, so every gateway stops), or the one the batcher
+// raised from the chain.
 func TestSeqNeverReissued(t *testing.T) {
 	e := newEnv(t)
 	acct, secret := e.key(1_000_000_000, apikey.Key{})
@@ -60,6 +61,19 @@ func TestSeqNeverReissued(t *testing.T) {
 	}
 	if st, body, _ := call(); st != 503 || !strings.Contains(string(body), "metering_halted") {
 		t.Fatalf("a halted model took a call: %d %s", st, body)
+	}
+	// A gateway that has issued nothing (restarted since) is stopped too:
+	// the halt raised the store's floor for every gateway.
+	other := newEnv(t, func(c *gateway.Config) { c.Models[0].Token = e.model.Token })
+	otherAcct, otherSecret := other.key(0, apikey.Key{})
+	if _, err := e.store.Credit(t.Context(), e.model.Token, otherAcct, 1_000_000_000); err != nil {
+		t.Fatal(err)
+	}
+	if resp, body := other.do("POST", "/v1/chat/completions", otherSecret, chatBody("demo", "x", nil), nil); resp.StatusCode != 503 || !strings.Contains(string(body), "metering_halted") {
+		t.Fatalf("another gateway, with no high-water of its own, after the halt: %d %s", resp.StatusCode, body)
+	}
+	if n, _ := e.store.LastSeq(t.Context(), e.model.Token); n != 1 {
+		t.Fatalf("the counter moved to %d: a lost seq was issued again", n)
 	}
 	// Repaired: the counter is back at the last issued seq.
 	if err := rdb.Set(t.Context(), seqKey, 3, 0).Err(); err != nil {

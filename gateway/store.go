@@ -49,6 +49,9 @@ type Meter interface {
 	// CompleteReplay adds the signed receipt to a committed call's
 	// idempotency record.
 	CompleteReplay(ctx context.Context, r *metering.Reservation, receiptJSON []byte) error
+	// RaiseSeqFloor raises the seq at or below which no commit of the model
+	// may issue a seq (never lowers it), for every gateway.
+	RaiseSeqFloor(ctx context.Context, token common.Address, floor uint64) (uint64, error)
 	// Sweep releases the model's expired holds and says how many.
 	Sweep(ctx context.Context, token common.Address) (int, error)
 	// OpenReservations counts the model's open holds.
@@ -61,8 +64,14 @@ type ReceiptLog interface {
 	// ReceiptByID finds a receipt by id: metering.ErrNotFound if none was
 	// issued, *metering.ArchivedError if it has left the log.
 	ReceiptByID(ctx context.Context, token common.Address, id common.Hash) (metering.LoggedReceipt, error)
-	// SetSignatures stores many receipt signatures at once.
+	// SetSignatures stores many receipt signatures at once and takes them
+	// off the wanted list.
 	SetSignatures(ctx context.Context, ws []metering.SignatureWrite) error
+	// WantedSignatures lists up to max seqs whose signatures the batcher
+	// found missing, in seq order.
+	WantedSignatures(ctx context.Context, token common.Address, max int64) ([]uint64, error)
+	// DropWantedSignatures takes seqs off that list without storing any.
+	DropWantedSignatures(ctx context.Context, token common.Address, seqs []uint64) error
 	// LastSeq is the model's last issued seq.
 	LastSeq(ctx context.Context, token common.Address) (uint64, error)
 }

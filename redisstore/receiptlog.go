@@ -5,6 +5,7 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
+	"slices"
 	"strconv"
 
 	"github.com/ethereum/go-ethereum/common"
@@ -19,18 +20,29 @@ import (
 // an index maps receipt ids to seqs.
 
 // SetSignatures stores many signatures in one pipelined round trip: one
-// HSET per model, with every (seq, signature) pair of that model in it.
+// HSET per model, with every (seq, signature) pair of that model in it, and
+// one SREM that takes those seqs off the model's wanted signatures.
 func (s *Store) SetSignatures(ctx context.Context, ws []metering.SignatureWrite) error {
 	if len(ws) == 0 {
 		return nil
 	}
-	byToken := make(map[common.Address][]any, 1)
+	type writes struct{ pairs, seqs []any }
+	byToken := make(map[common.Address]*writes, 1)
 	for _, w := range ws {
-		byToken[w.Token] = append(byToken[w.Token], strconv.FormatUint(w.Seq, 10), hexutil.Encode(w.Sig))
+		b := byToken[w.Token]
+		if b == nil {
+			b = &writes{}
+			byToken[w.Token] = b
+		}
+		seq := strconv.FormatUint(w.Seq, 10)
+		b.pairs = append(b.pairs, seq, hexutil.Encode(w.Sig))
+		b.seqs = append(b.seqs, seq)
 	}
 	p := s.rdb.Pipeline()
-	for tok, pairs := range byToken {
-		p.HSet(ctx, keysOf(tok).sig(), pairs...)
+	for tok, b := range byToken {
+		k := keysOf(tok)
+		p.HSet(ctx, k.sig(), b.pairs...)
+		p.SRem(ctx, k.sigWanted(), b.seqs...)
 	}
 	if _, err := p.Exec(ctx); err != nil {
 		return fmt.Errorf("store signatures: %w", err)
@@ -41,10 +53,59 @@ func (s *Store) SetSignatures(ctx context.Context, ws []metering.SignatureWrite)
 // SetSignature stores a receipt's signature. Signatures are deterministic
 // (RFC 6979), so writing one again after a crash gives the same bytes.
 func (s *Store) SetSignature(ctx context.Context, token common.Address, seq uint64, sig []byte) error {
-	if err := s.rdb.HSet(ctx, keysOf(token).sig(), strconv.FormatUint(seq, 10), hexutil.Encode(sig)).Err(); err != nil {
-		return fmt.Errorf("store signature: %w", err)
+	return s.SetSignatures(ctx, []metering.SignatureWrite{{Token: token, Seq: seq, Sig: sig}})
+}
+
+// WantSignatures records that the receipts seqs of the model have no
+// stored signature (the batcher, which has no signer key, asks; a gateway
+// signs them again and SetSignatures takes them off the list).
+func (s *Store) WantSignatures(ctx context.Context, token common.Address, seqs []uint64) error {
+	if len(seqs) == 0 {
+		return nil
+	}
+	members := make([]any, len(seqs))
+	for i, q := range seqs {
+		members[i] = strconv.FormatUint(q, 10)
+	}
+	if err := s.rdb.SAdd(ctx, keysOf(token).sigWanted(), members...).Err(); err != nil {
+		return fmt.Errorf("ask for signatures: %w", err)
 	}
 	return nil
+}
+
+// DropWantedSignatures takes seqs off the model's wanted signatures
+// without storing any (receipts no longer in the log).
+func (s *Store) DropWantedSignatures(ctx context.Context, token common.Address, seqs []uint64) error {
+	if len(seqs) == 0 {
+		return nil
+	}
+	members := make([]any, len(seqs))
+	for i, q := range seqs {
+		members[i] = strconv.FormatUint(q, 10)
+	}
+	if err := s.rdb.SRem(ctx, keysOf(token).sigWanted(), members...).Err(); err != nil {
+		return fmt.Errorf("drop wanted signatures: %w", err)
+	}
+	return nil
+}
+
+// WantedSignatures lists up to max seqs of the model whose signatures were
+// asked for (in no order).
+func (s *Store) WantedSignatures(ctx context.Context, token common.Address, max int64) ([]uint64, error) {
+	ms, err := s.rdb.SRandMemberN(ctx, keysOf(token).sigWanted(), max).Result()
+	if err != nil {
+		return nil, fmt.Errorf("wanted signatures: %w", err)
+	}
+	out := make([]uint64, 0, len(ms))
+	for _, m := range ms {
+		q, err := strconv.ParseUint(m, 10, 64)
+		if err != nil {
+			return nil, fmt.Errorf("wanted signatures: bad seq %q", m)
+		}
+		out = append(out, q)
+	}
+	slices.Sort(out)
+	return out, nil
 }
 
 // ReceiptByID finds a receipt of the model by its id: metering.ErrNotFound

@@ -111,6 +111,7 @@ func (k modelKeys) rid(id common.Hash) string {
 }
 func (k modelKeys) seqFloor() string    { return k.p + "seqfloor" }
 func (k modelKeys) sig() string         { return k.p + "sig" }
+func (k modelKeys) sigWanted() string   { return k.p + "sig:wanted" }
 func (k modelKeys) totals() string      { return k.p + "use:total" }
 func (k modelKeys) hour(h int64) string { return k.p + "use:h:" + strconv.FormatInt(h, 10) }
 func (k modelKeys) acctHour(acct string, h int64) string {

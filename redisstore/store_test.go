@@ -5,6 +5,7 @@ import (
 	"crypto/rand"
 	"errors"
 	"math/big"
+	"slices"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -594,6 +595,34 @@ func TestSetSignaturesAcrossModels(t *testing.T) {
 		if string(lr.Signature) != string(w.Sig) {
 			t.Fatalf("model %s seq %d: signature %x, want %x", w.Token.Hex(), w.Seq, lr.Signature, w.Sig)
 		}
+	}
+}
+
+// Wanted signatures: the batcher's list of seqs to sign again is per model,
+// in seq order, and storing a signature (or dropping the seq) takes it off.
+func TestWantedSignatures(t *testing.T) {
+	ctx := t.Context()
+	a, b := newFixture(t), newFixture(t)
+	if err := a.st.WantSignatures(ctx, a.token, []uint64{9, 3, 12, 3}); err != nil {
+		t.Fatal(err)
+	}
+	if w, err := a.st.WantedSignatures(ctx, a.token, 10); err != nil || !slices.Equal(w, []uint64{3, 9, 12}) {
+		t.Fatalf("wanted = %v, %v", w, err)
+	}
+	if w, _ := b.st.WantedSignatures(ctx, b.token, 10); len(w) != 0 {
+		t.Fatalf("another model's list = %v", w)
+	}
+	if w, _ := a.st.WantedSignatures(ctx, a.token, 2); len(w) != 2 {
+		t.Fatalf("limited to 2: %v", w)
+	}
+	if err := a.st.SetSignatures(ctx, []metering.SignatureWrite{{Token: a.token, Seq: 9, Sig: []byte{1}}}); err != nil {
+		t.Fatal(err)
+	}
+	if err := a.st.DropWantedSignatures(ctx, a.token, []uint64{12}); err != nil {
+		t.Fatal(err)
+	}
+	if w, _ := a.st.WantedSignatures(ctx, a.token, 10); !slices.Equal(w, []uint64{3}) {
+		t.Fatalf("after one stored and one dropped: %v, want [3]", w)
 	}
 }
 

@@ -79,6 +79,9 @@ func run(args []string, out io.Writer) error {
 	mode := fs.String("gateway", "process", "process: run `imogate serve` (see -imogate); inprocess: run the gateway in this process")
 	bin := fs.String("imogate", "bin/imogate", "the imogate binary for -gateway process (go build -o bin/imogate ./cmd/imogate)")
 	pipelining := fs.Bool("pipelining", true, "the gateway's redis.auto_pipelining (false: one Redis round trip per script)")
+	topology := fs.String("topology", "external", "external: the Redis at -redis; single: start a private redis-server (AOF on: appendfsync always under -durability fsync, else everysec); cluster: start a 3-primary Redis Cluster (with one replica each under -durability replicas:N)")
+	durability := fs.String("durability", "none", "the gateways' redis.durability: none, fsync or replicas:N")
+	ngw := fs.Int("gateways", 1, "gateway processes (-gateway process); clients spread their calls over them")
 	gwLog := fs.String("gateway-log", "", "keep the gateway process's JSON log in this file (default: a temporary file, removed)")
 	check := fs.Duration("hostcheck", 5*time.Second, "measure how steady the CPUs are for this long before and after the run (0: skip)")
 	cpuprofile := fs.String("cpuprofile", "", "write a CPU profile of this process to this file (with -gateway inprocess it covers the gateway)")
@@ -123,12 +126,12 @@ func run(args []string, out io.Writer) error {
 	defer up.Shutdown()
 	upURL := "http://" + upLn.Addr().String() + "/v1"
 
-	opts, err := redis.ParseURL(*redisURL)
+	rs, err := startRedis(ctx, *topology, *redisURL, *durability)
 	if err != nil {
 		return err
 	}
-	rdb := redis.NewClient(opts)
-	defer rdb.Close()
+	defer rs.stop()
+	rdb := rs.client
 	if err := rdb.Ping(ctx).Err(); err != nil {
 		return fmt.Errorf("redis: %w", err)
 	}
@@ -140,21 +143,32 @@ func run(args []string, out io.Writer) error {
 		return err
 	}
 
-	var gw *gatewayProc
-	var gwURL string
+	var gws []*gatewayProc
+	var gwURLs []string
 	switch *mode {
 	case "process":
-		gw, err = startGatewayProcess(*bin, *redisURL, *pipelining, upURL, tok, key, *gwLog)
-		if err != nil {
-			return err
+		for i := 0; i < *ngw; i++ {
+			logPath := *gwLog
+			if logPath != "" && *ngw > 1 {
+				logPath = fmt.Sprintf("%s.%d", logPath, i)
+			}
+			gw, err := startGatewayProcess(*bin, rs.yaml(*durability, *pipelining), upURL, tok, key, logPath)
+			if err != nil {
+				return err
+			}
+			defer gw.stop()
+			gws = append(gws, gw)
+			gwURLs = append(gwURLs, gw.url)
 		}
-		defer gw.stop()
-		gwURL = gw.url
 	case "inprocess":
-		gwURL, err = startGatewayInProcess(st, upURL, tok, key)
+		if *topology != "external" || *ngw != 1 {
+			return errors.New("-gateway inprocess runs one gateway on the -redis of -topology external")
+		}
+		gwURL, err := startGatewayInProcess(st, upURL, tok, key)
 		if err != nil {
 			return err
 		}
+		gwURLs = []string{gwURL}
 	default:
 		return fmt.Errorf("-gateway %q: want process or inprocess", *mode)
 	}
@@ -168,7 +182,11 @@ func run(args []string, out io.Writer) error {
 
 	client := &fasthttp.Client{MaxConnsPerHost: 4096, MaxIdleConnDuration: time.Minute}
 	body := []byte(`{"model":"m","messages":[{"role":"user","content":"say ok"}],"max_tokens":8}`)
+	var nextGW atomic.Uint64
 	call := func(base, auth string) (time.Duration, time.Duration, error) {
+		if base == "" { // through imogate: the gateways in turn
+			base = gwURLs[nextGW.Add(1)%uint64(len(gwURLs))]
+		}
 		req := fasthttp.AcquireRequest()
 		resp := fasthttp.AcquireResponse()
 		defer fasthttp.ReleaseRequest(req)
@@ -192,18 +210,19 @@ func run(args []string, out io.Writer) error {
 	}
 	targets := []struct {
 		name, base, auth string
-	}{{"upstream direct", upURL, ""}, {"through imogate", gwURL, secret}}
+	}{{"upstream direct", upURL, ""}, {"through imogate", "", secret}}
 	switch *only {
 	case "direct":
 		targets = targets[:1]
 	case "gateway":
 		targets = targets[1:]
 	}
-	meter := &cpuMeter{rdb: rdb, gw: gw}
+	meter := &cpuMeter{rdb: rdb, gws: gws}
 
-	fmt.Fprintf(out, "imogate load run: %s, gateway %s, %d-core machine (GOMAXPROCS %d here); Redis %s; each phase %s\n",
-		time.Now().UTC().Format(time.RFC3339), *mode, runtime.NumCPU(), runtime.GOMAXPROCS(0), *redisURL, *dur)
-	fmt.Fprintln(out, "CPU columns: CPU time per call, in µs, of the gateway process, Redis, and this process (load client + upstream).")
+	fmt.Fprintf(out, "imogate load run: %s, %d gateway(s) (%s), %d-core machine (GOMAXPROCS %d here); Redis %s, durability %s; each phase %s\n",
+		time.Now().UTC().Format(time.RFC3339), len(gwURLs), *mode, runtime.NumCPU(), runtime.GOMAXPROCS(0), rs.describe, *durability, *dur)
+	fmt.Fprintln(out, "CPU columns: CPU time per call, in µs, of the gateway processes (all together; each one's on the line below),")
+	fmt.Fprintln(out, "Redis (every node), and this process (load client + upstream).")
 	if *check > 0 {
 		printHostCheck(out, *check)
 	}
@@ -227,7 +246,11 @@ func run(args []string, out io.Writer) error {
 		for _, tg := range targets {
 			c0 := meter.read(ctx)
 			r := drive(func() (time.Duration, time.Duration, error) { return call(tg.base, tg.auth) })
-			r.print(out, tg.name, meter.since(ctx, c0, r.n))
+			cpu := meter.since(ctx, c0, r.n)
+			r.print(out, tg.name, cpu)
+			if tg.auth != "" && len(gws) > 1 {
+				fmt.Fprintf(out, "  %-16s gateway CPU µs per call, each: %s\n", "", strings.Join(cpu.each, ", "))
+			}
 		}
 	}
 	seq, _ := st.LastSeq(ctx, tok)
@@ -235,10 +258,11 @@ func run(args []string, out io.Writer) error {
 	if *check > 0 {
 		printHostCheck(out, *check)
 	}
-	if gw != nil {
-		return gw.stop()
+	var errs []error
+	for _, gw := range gws {
+		errs = append(errs, gw.stop())
 	}
-	return nil
+	return errors.Join(errs...)
 }
 
 // gatewayProc is a running `imogate serve`.
@@ -254,7 +278,7 @@ type gatewayProc struct {
 
 // startGatewayProcess writes a config with one model in front of the
 // upstream, starts `imogate serve` with it and waits until /readyz answers.
-func startGatewayProcess(bin, redisURL string, pipelining bool, upURL string, tok common.Address, key *ecdsa.PrivateKey, logPath string) (*gatewayProc, error) {
+func startGatewayProcess(bin, redisYAML string, upURL string, tok common.Address, key *ecdsa.PrivateKey, logPath string) (*gatewayProc, error) {
 	if _, err := os.Stat(bin); err != nil {
 		return nil, fmt.Errorf("-imogate %s: %w (build it with: go build -o bin/imogate ./cmd/imogate)", bin, err)
 	}
@@ -268,15 +292,9 @@ func startGatewayProcess(bin, redisURL string, pipelining bool, upURL string, to
 	if err != nil {
 		return nil, err
 	}
-	// auto_pipelining is written only to turn it off, so that binaries older
-	// than the setting (the "before" of BENCHMARKS.md) accept the config.
-	redisExtra := ""
-	if !pipelining {
-		redisExtra = "\n  auto_pipelining: false"
-	}
 	cfg := fmt.Sprintf(`listen: %q
 redis:
-  url: %q%s
+%s
 chain:
   chain_id: 1337
   settlement_contract: "0x0100000000000000000000000000000000000000"
@@ -297,7 +315,7 @@ models:
       per_1k_prompt_wei: "%d"
       per_1k_completion_wei: "%d"
     max_tokens: 16
-`, addr, redisURL, redisExtra, tok.Hex(), upURL, price.PerRequest, price.Per1KPrompt, price.Per1KCompletion)
+`, addr, redisYAML, tok.Hex(), upURL, price.PerRequest, price.Per1KPrompt, price.Per1KCompletion)
 	cfgPath := filepath.Join(dir, "imogate.yaml")
 	if err := os.WriteFile(cfgPath, []byte(cfg), 0o600); err != nil {
 		os.RemoveAll(dir)
@@ -439,45 +457,74 @@ func startGatewayInProcess(st *redisstore.Store, upURL string, tok common.Addres
 	return "http://" + ln.Addr().String() + "/v1", nil
 }
 
-// cpuMeter reads the CPU time used so far by the gateway process, Redis
-// (from INFO cpu, so a remote Redis is measured too) and this process.
+// cpuMeter reads the CPU time used so far by the gateway processes, Redis
+// (from INFO cpu of every node, so a remote Redis is measured too) and this
+// process.
 type cpuMeter struct {
-	rdb *redis.Client
-	gw  *gatewayProc // nil: the gateway runs in this process
+	rdb redis.UniversalClient
+	gws []*gatewayProc // none: the gateway runs in this process
 }
 
 // cpuSample holds CPU seconds used; a negative value is unknown.
-type cpuSample struct{ gw, redis, self float64 }
+type cpuSample struct {
+	gw          []float64
+	redis, self float64
+}
 
 func (m *cpuMeter) read(ctx context.Context) cpuSample {
-	s := cpuSample{gw: -1, redis: -1, self: -1}
-	if m.gw != nil {
-		if v, ok := m.gw.cpuSeconds(); ok {
-			s.gw = v
+	s := cpuSample{redis: -1, self: -1}
+	for _, g := range m.gws {
+		v, ok := g.cpuSeconds()
+		if !ok {
+			v = -1
 		}
+		s.gw = append(s.gw, v)
 	}
-	if info, err := m.rdb.Info(ctx, "cpu").Result(); err == nil {
-		sum, n := 0.0, 0
+	var mu sync.Mutex
+	sum, nodes, bad := 0.0, 0, false
+	each := func(ctx context.Context, c *redis.Client) error {
+		info, err := c.Info(ctx, "cpu").Result()
+		v, n := 0.0, 0
 		for _, line := range strings.Split(info, "\n") {
-			k, v, ok := strings.Cut(strings.TrimSpace(line), ":")
+			k, val, ok := strings.Cut(strings.TrimSpace(line), ":")
 			if ok && (k == "used_cpu_sys" || k == "used_cpu_user") {
-				if f, err := strconv.ParseFloat(v, 64); err == nil {
-					sum += f
+				if f, err := strconv.ParseFloat(val, 64); err == nil {
+					v += f
 					n++
 				}
 			}
 		}
-		if n == 2 {
-			s.redis = sum
+		mu.Lock()
+		defer mu.Unlock()
+		if err != nil || n != 2 {
+			bad = true
 		}
+		sum += v
+		nodes++
+		return nil
+	}
+	switch c := m.rdb.(type) {
+	case *redis.ClusterClient:
+		_ = c.ForEachShard(ctx, each)
+	case *redis.Client:
+		_ = each(ctx, c)
+	}
+	if !bad && nodes > 0 {
+		s.redis = sum
 	}
 	s.self = selfCPU()
 	return s
 }
 
-// since returns the CPU µs per call of the gateway, Redis and this process
-// since s0, over calls calls.
-func (m *cpuMeter) since(ctx context.Context, s0 cpuSample, calls int64) [3]string {
+// cpuPerCall is CPU µs per call: the gateways together and each, Redis and
+// this process ("-" where unknown).
+type cpuPerCall struct {
+	gw, redis, self string
+	each            []string
+}
+
+// since returns the CPU µs per call since s0, over calls calls.
+func (m *cpuMeter) since(ctx context.Context, s0 cpuSample, calls int64) cpuPerCall {
 	s1 := m.read(ctx)
 	per := func(a, b float64) string {
 		if a < 0 || b < 0 || calls == 0 {
@@ -485,7 +532,19 @@ func (m *cpuMeter) since(ctx context.Context, s0 cpuSample, calls int64) [3]stri
 		}
 		return fmt.Sprintf("%.0f", (b-a)/float64(calls)*1e6)
 	}
-	return [3]string{per(s0.gw, s1.gw), per(s0.redis, s1.redis), per(s0.self, s1.self)}
+	out := cpuPerCall{gw: "-", redis: per(s0.redis, s1.redis), self: per(s0.self, s1.self)}
+	total, known := 0.0, len(s1.gw) > 0
+	for i := range s1.gw {
+		out.each = append(out.each, per(s0.gw[i], s1.gw[i]))
+		if s0.gw[i] < 0 || s1.gw[i] < 0 {
+			known = false
+		}
+		total += s1.gw[i] - s0.gw[i]
+	}
+	if known {
+		out.gw = per(0, total)
+	}
+	return out
 }
 
 func envOr(k, d string) string {
@@ -515,7 +574,7 @@ type result struct {
 	added   []time.Duration
 }
 
-func (r *result) print(out io.Writer, name string, cpu [3]string) {
+func (r *result) print(out io.Writer, name string, cpu cpuPerCall) {
 	slices.Sort(r.lat)
 	slices.Sort(r.added)
 	q := func(s []time.Duration, p float64) string {
@@ -526,7 +585,7 @@ func (r *result) print(out io.Writer, name string, cpu [3]string) {
 	}
 	fmt.Fprintf(out, "  %-16s %8.0f %7s %7s %7s %9s %9s %9s %6d %6s %8s %7s\n", name, float64(r.n)/r.elapsed.Seconds(),
 		q(r.lat, 0.50), q(r.lat, 0.90), q(r.lat, 0.99), q(r.added, 0.50), q(r.added, 0.90), q(r.added, 0.99), r.errs,
-		cpu[0], cpu[1], cpu[2])
+		cpu.gw, cpu.redis, cpu.self)
 }
 
 type callFn func() (total, upstream time.Duration, err error)

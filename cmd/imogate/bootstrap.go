@@ -3,17 +3,20 @@ package main
 import (
 	"context"
 	"crypto/ecdsa"
+	"encoding/json"
 	"errors"
 	"fmt"
 	"log/slog"
 	"math/big"
 	"net"
+	"net/http"
 	"os"
 	"time"
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/prometheus/client_golang/prometheus"
+	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
 
 	"github.com/imogate/imogate/config"
@@ -178,7 +181,7 @@ func (p *process) newBatcher(chain batcher.Chain, key *ecdsa.PrivateKey) (*batch
 		Key: key, ChainID: new(big.Int).SetUint64(cfg.Chain.ChainID), Settlement: common.HexToAddress(cfg.Chain.SettlementContract),
 		Tokens: tokens, LogFromBlock: s.FromBlock, MaxBatch: s.MaxReceipts, MaxAge: s.MaxAge, Confirmations: s.Confirmations,
 		MaxTipCap: maxTip, MaxFeeCap: maxFee, GasLimitCap: s.GasLimitCap, StuckAfter: s.StuckAfter, PollInterval: s.PollInterval,
-		Logger: p.log, Registerer: p.reg,
+		Logger: p.log, Registerer: p.reg, InstanceID: s.InstanceID,
 		Hooks: batcher.Hooks{Stage: pauseAtStage(os.Getenv(pauseAtEnv), p.log)},
 	})
 }
@@ -188,8 +191,9 @@ func batcherPart(b *batcher.Batcher) part {
 	return part{name: "settlement batcher", run: b.Run}
 }
 
-// newGateway builds the gateway for the config.
-func (p *process) newGateway() (*gateway.Server, error) {
+// newGateway builds the gateway for the config; notReady, if set, adds
+// readiness reasons (the batcher's, when it runs in this process).
+func (p *process) newGateway(notReady func() []string) (*gateway.Server, error) {
 	cfg := p.cfg
 	signer, err := newSigner(cfg)
 	if err != nil {
@@ -221,6 +225,7 @@ func (p *process) newGateway() (*gateway.Server, error) {
 		MaxBodyBytes: cfg.Limits.MaxBodyBytes, ReservationTTL: cfg.Limits.ReservationGrace,
 		IdempotencyTTL: cfg.Limits.IdempotencyTTL, ReadTimeout: cfg.Limits.ReadTimeout,
 		MaxConnections: cfg.Limits.MaxConnections, MaxConnectionsPerIP: cfg.Limits.MaxConnectionsPerIP,
+		NotReady: notReady,
 	})
 }
 
@@ -229,8 +234,8 @@ func (p *process) newGateway() (*gateway.Server, error) {
 // reservation sweeper, and the server (stopped first, so in-flight calls
 // finish while the others still run). ready, if set, is called with the
 // listen address once the server accepts calls.
-func (p *process) gatewayParts(ctx context.Context, shutdownTimeout time.Duration, ready func(addr string)) ([]part, error) {
-	srv, err := p.newGateway()
+func (p *process) gatewayParts(ctx context.Context, shutdownTimeout time.Duration, ready func(addr string), notReady func() []string) ([]part, error) {
+	srv, err := p.newGateway(notReady)
 	if err != nil {
 		return nil, err
 	}
@@ -278,4 +283,47 @@ func (p *process) gatewayParts(ctx context.Context, shutdownTimeout time.Duratio
 			return nil
 		}},
 	}, nil
+}
+
+// healthPart serves /metrics, /healthz and /readyz on addr for a process
+// without a gateway (`imogate settle`): /readyz answers 503 with reasons
+// while notReady lists any.
+func (p *process) healthPart(addr string, notReady func() []string) (part, error) {
+	ln, err := net.Listen("tcp", addr)
+	if err != nil {
+		return part{}, fmt.Errorf("settlement.listen %s: %w", addr, err)
+	}
+	mux := http.NewServeMux()
+	mux.Handle("GET /metrics", promhttp.HandlerFor(p.reg, promhttp.HandlerOpts{}))
+	mux.HandleFunc("GET /healthz", func(w http.ResponseWriter, _ *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		_, _ = w.Write([]byte(`{"status":"ok"}`))
+	})
+	mux.HandleFunc("GET /readyz", func(w http.ResponseWriter, r *http.Request) {
+		w.Header().Set("Content-Type", "application/json")
+		body := map[string]any{"status": "ready"}
+		if err := p.rdb.Ping(r.Context()).Err(); err != nil {
+			body = map[string]any{"status": "unavailable", "reasons": []string{"redis unreachable"}}
+		} else if reasons := notReady(); len(reasons) > 0 {
+			body = map[string]any{"status": "unavailable", "reasons": reasons}
+		}
+		if body["status"] != "ready" {
+			w.WriteHeader(http.StatusServiceUnavailable)
+		}
+		_ = json.NewEncoder(w).Encode(body)
+	})
+	srv := &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
+	p.log.Info("serving metrics and health", "addr", ln.Addr().String())
+	return part{name: "health and metrics", run: func(ctx context.Context) error {
+		errc := make(chan error, 1)
+		go func() { errc <- srv.Serve(ln) }()
+		select {
+		case err := <-errc:
+			return err
+		case <-ctx.Done():
+		}
+		sctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
+		defer cancel()
+		return srv.Shutdown(sctx)
+	}}, nil
 }

@@ -185,7 +185,7 @@ func runDev(ctx context.Context, out io.Writer, o devOptions) error {
 			holder: holder, redis: config.RedactURL(redisURL), credit: credit, keyID: k.ID, dataDir: o.dataDir, settleEvery: o.settleEvery,
 		})
 	}
-	gw, err := p.gatewayParts(ctx, 30*time.Second, ready)
+	gw, err := p.gatewayParts(ctx, 30*time.Second, ready, bat.NotReady)
 	if err != nil {
 		return err
 	}
@@ -207,9 +207,10 @@ imogate dev is running (DEMO model: deterministic text, not a language model). C
 export OPENAI_BASE_URL=%[1]s
 export OPENAI_API_KEY=%[2]s
 
-# curl (the receipt comes back in the Imogate-Receipt header):
+# curl (the receipt comes back in the Imogate-Receipt header; a retry with the same
+# Idempotency-Key gets the same answer and receipt and is not charged twice):
 curl -s -D - $OPENAI_BASE_URL/chat/completions -H "Authorization: Bearer $OPENAI_API_KEY" \
-  -H 'Content-Type: application/json' \
+  -H 'Content-Type: application/json' -H "Idempotency-Key: demo-$RANDOM$RANDOM" \
   -d '{"model":"imogate-demo","messages":[{"role":"user","content":"Hello!"}]}'
 
 # OpenAI SDK for Node (npm install openai):

@@ -29,6 +29,7 @@ import (
 	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/internal/childproc"
 	"github.com/imogate/imogate/internal/testredis"
+	"github.com/imogate/imogate/metering"
 	"github.com/imogate/imogate/redisstore"
 	"github.com/imogate/imogate/settlement/devchain"
 )
@@ -339,5 +340,51 @@ func TestContractsDeployCommand(t *testing.T) {
 	}
 	if strings.Contains(out, hex.EncodeToString(crypto.FromECDSA(key))) {
 		t.Fatal("the deploy key was printed")
+	}
+}
+
+// TestRepairSignaturesCommand: signatures lost with a killed gateway (here
+// deleted from Redis after the kill) are stored again by `imogate repair
+// signatures`, byte for byte those the clients hold.
+func TestRepairSignaturesCommand(t *testing.T) {
+	p := newProc(t, 0)
+	p.start()
+	_, secret := p.newKey(1_000_000_000)
+	var held []metering.SignedReceipt
+	for i := range 3 {
+		req, _ := http.NewRequest("POST", p.base+"/v1/chat/completions",
+			strings.NewReader(fmt.Sprintf(`{"model":"demo","messages":[{"role":"user","content":"hello %d"}]}`, i)))
+		req.Header.Set("Authorization", "Bearer "+secret)
+		resp, err := http.DefaultClient.Do(req)
+		if err != nil {
+			t.Fatal(err)
+		}
+		io.Copy(io.Discard, resp.Body)
+		resp.Body.Close()
+		rc, err := metering.ParseHeader(resp.Header.Get("Imogate-Receipt"))
+		if err != nil {
+			t.Fatalf("call %d: %d, receipt: %v", i, resp.StatusCode, err)
+		}
+		held = append(held, rc)
+	}
+	rdb := testredis.Client(t)
+	st := redisstore.New(rdb, nil)
+	waitFor(t, "the signature writer to store 3 signatures", 5*time.Second, func() bool {
+		return rdb.HLen(t.Context(), redisstore.Prefix(p.token)+"sig").Val() == 3
+	})
+	_ = p.cmd.Process.Signal(syscall.SIGKILL)
+	_, _ = p.cmd.Process.Wait()
+	if err := rdb.HDel(t.Context(), redisstore.Prefix(p.token)+"sig", "1", "3").Err(); err != nil {
+		t.Fatal(err)
+	}
+	out := string(p.run("repair", "signatures"))
+	if !strings.Contains(out, "demo: 3 receipts checked, 2 signatures stored again") {
+		t.Fatalf("repair output: %q", out)
+	}
+	for _, rc := range held {
+		lr, err := st.ReceiptBySeq(t.Context(), p.token, rc.Seq)
+		if err != nil || !bytes.Equal(lr.Signature, rc.Signature) {
+			t.Fatalf("seq %d: stored %x (%v), the client holds %x", rc.Seq, lr.Signature, err, rc.Signature)
+		}
 	}
 }

@@ -41,6 +41,7 @@ and the batcher, in that order.`,
 			}
 			defer p.Close()
 			var parts []part
+			var notReady func() []string
 			if cfg.Settlement.Enabled {
 				client, err := ethclient.DialContext(ctx, cfg.Settlement.RPCURL)
 				if err != nil {
@@ -56,8 +57,9 @@ and the batcher, in that order.`,
 					return err
 				}
 				parts = append(parts, batcherPart(bat))
+				notReady = bat.NotReady
 			}
-			gw, err := p.gatewayParts(ctx, shutdownTimeout, nil)
+			gw, err := p.gatewayParts(ctx, shutdownTimeout, nil, notReady)
 			if err != nil {
 				return err
 			}

@@ -57,7 +57,15 @@ active batcher per model).`,
 			if err != nil {
 				return err
 			}
-			return runGroup(ctx, p.log, batcherPart(b))
+			parts := []part{batcherPart(b)}
+			if cfg.Settlement.Listen != "" {
+				hp, err := p.healthPart(cfg.Settlement.Listen, b.NotReady)
+				if err != nil {
+					return err
+				}
+				parts = append(parts, hp)
+			}
+			return runGroup(ctx, p.log, parts...)
 		},
 	}
 }

@@ -12,12 +12,8 @@ package testredis
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"os"
-	"os/exec"
-	"path/filepath"
-	"strconv"
 	"strings"
 	"sync"
 	"testing"
@@ -165,47 +161,17 @@ func Cluster(t testing.TB) *redis.ClusterClient {
 	return cc
 }
 
-// startCluster starts three cluster-enabled servers in dir, joins them into
-// a cluster of three masters and waits until it serves. The servers are
-// appended to *servers when it is not nil (else they live as long as the
-// test binary).
+// startCluster starts a three-master cluster in dir and returns its
+// addresses. The servers are appended to *servers when it is not nil (else
+// they live as long as the test binary).
 func startCluster(dir string, servers *[]*redisproc.Server) ([]string, error) {
-	cli, err := exec.LookPath("redis-cli")
-	if err != nil {
-		return nil, errors.New("redis-cli is not installed (apt-get install redis-tools)")
-	}
+	srvs, err := redisproc.StartCluster(context.Background(), redisproc.ClusterOptions{Dir: dir})
 	var addrs []string
-	for i := 0; i < 3; i++ {
-		nd := filepath.Join(dir, strconv.Itoa(i))
-		srv, err := redisproc.Start(context.Background(), redisproc.Options{
-			Dir:  nd,
-			Args: []string{"--cluster-enabled", "yes", "--cluster-config-file", filepath.Join(nd, "nodes.conf")},
-		})
-		if err != nil {
-			return addrs, err
-		}
-		if servers != nil {
-			*servers = append(*servers, srv)
-		}
-		addrs = append(addrs, srv.Addr())
+	for _, s := range srvs {
+		addrs = append(addrs, s.Addr())
 	}
-	args := append([]string{"--cluster", "create"}, addrs...)
-	args = append(args, "--cluster-replicas", "0", "--cluster-yes")
-	if out, err := exec.Command(cli, args...).CombinedOutput(); err != nil {
-		return addrs, fmt.Errorf("redis-cli --cluster create: %v: %s", err, out)
+	if servers != nil {
+		*servers = append(*servers, srvs...)
 	}
-	cc := redis.NewClusterClient(&redis.ClusterOptions{Addrs: addrs, DialTimeout: time.Second})
-	defer cc.Close()
-	ctx, cancel := context.WithTimeout(context.Background(), 15*time.Second)
-	defer cancel()
-	for {
-		info, err := cc.ClusterInfo(ctx).Result()
-		if err == nil && strings.Contains(info, "cluster_state:ok") {
-			return addrs, nil
-		}
-		if ctx.Err() != nil {
-			return addrs, fmt.Errorf("cluster not ready: %v %s", err, info)
-		}
-		time.Sleep(100 * time.Millisecond)
-	}
+	return addrs, err
 }

@@ -95,8 +95,14 @@ func (m *model) writeArchive(ctx context.Context, b *settlement.Batch) error {
 		}
 	}
 	if len(missing) > 0 {
-		return fmt.Errorf("%w: %d receipt(s) of batch %d, first seq %d; the batcher has no signer key: a gateway with the signer's key stores them again when it reads them (GET /v1/audit/models/{model}/batches/%d/receipts)",
-			ErrMissingSignature, len(missing), b.ID, missing[0], b.ID)
+		// Lost in a crash before the gateway's signature writer flushed, or
+		// in a failover. The batcher has no signer key: it asks, and every
+		// gateway's sweeper signs them again (signatures are deterministic).
+		if err := m.b.store.WantSignatures(ctx, m.token, missing); err != nil {
+			return err
+		}
+		return fmt.Errorf("%w: %d receipt(s) of batch %d, first seq %d; asked the gateways to sign them again (a running `imogate serve` with the signer key does within one sweep interval; without one, run `imogate repair signatures`)",
+			ErrMissingSignature, len(missing), b.ID, missing[0])
 	}
 	dump, err := tree.Dump()
 	if err != nil {

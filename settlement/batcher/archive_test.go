@@ -1,13 +1,16 @@
 package batcher_test
 
 import (
+	"bytes"
 	"errors"
 	"math/big"
+	"slices"
 	"testing"
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 
+	"github.com/imogate/imogate/gateway"
 	"github.com/imogate/imogate/metering"
 	"github.com/imogate/imogate/redisstore"
 	"github.com/imogate/imogate/settlement"
@@ -141,13 +144,24 @@ func TestArchiveWaitsForMissingSignature(t *testing.T) {
 		t.Fatalf("incomplete batch readable from the archive: %v", err)
 	}
 
-	// The gateway's signer stores the signature; the archive catches up.
+	// The batcher asked for it; a gateway's repair (what every sweep runs)
+	// stores it again, the bytes the client was given; the archive catches up.
+	if wanted, err := e.store.WantedSignatures(ctx, e.token, 10); err != nil || !slices.Equal(wanted, []uint64{3}) {
+		t.Fatalf("wanted signatures = %v, %v; want [3]", wanted, err)
+	}
+	rep, err := gateway.RepairSignatures(ctx, e.store, e.signer, e.token, false, nil)
+	if err != nil || rep.Signed != 1 || len(rep.Foreign) != 0 {
+		t.Fatalf("repair = %+v, %v", rep, err)
+	}
 	sig, err := e.signer.Sign(&e.receipts[2])
 	if err != nil {
 		t.Fatal(err)
 	}
-	if err := e.store.SetSignature(ctx, e.token, 3, sig); err != nil {
-		t.Fatal(err)
+	if lr, err := e.store.ReceiptBySeq(ctx, e.token, 3); err != nil || !bytes.Equal(lr.Signature, sig) {
+		t.Fatalf("repaired signature = %x, %v; want %x", lr.Signature, err, sig)
+	}
+	if wanted, _ := e.store.WantedSignatures(ctx, e.token, 10); len(wanted) != 0 {
+		t.Fatalf("still wanted after the repair: %v", wanted)
 	}
 	if err := b.RunOnce(ctx); err != nil {
 		t.Fatal(err)

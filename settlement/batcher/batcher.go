@@ -339,3 +339,13 @@ func (m *model) stage(name string, b *settlement.Batch) {
 }
 
 func weiString(v *big.Int) string { return v.String() }
+
+// NotReady lists, for a readiness check, the models whose settlement is
+// halted and why.
+func (b *Batcher) NotReady() []string {
+	var out []string
+	for t, err := range b.Halted() {
+		out = append(out, fmt.Sprintf("settlement of %s halted: %v", t.Hex(), err))
+	}
+	return out
+}

@@ -141,7 +141,7 @@ func (e *env) issue(n int, unsigned ...bool) {
 			e.t.Fatal(err)
 		}
 		r, err := e.store.Commit(ctx, metering.CommitRequest{
-			Reservation: *rv, ModelName: "m", Hour: e.clk.now().Unix() / 3600,
+			Reservation: *rv, ModelName: "m", Hour: e.clk.now().Unix() / 3600, Signer: e.signer.Address(),
 			Receipt: metering.Receipt{Payer: metering.PayerOf("app"), Timestamp: uint64(e.clk.now().UnixMilli()),
 				PromptTokens: 10, CompletionTokens: 20, Fee: big.NewInt(fee),
 				RequestHash: crypto.Keccak256Hash(id[:], []byte("req")), ResponseHash: crypto.Keccak256Hash(id[:], []byte("resp"))},

@@ -34,6 +34,9 @@ type ReceiptLog interface {
 	LastSeq(ctx context.Context, token common.Address) (uint64, error)
 	// TrimReceipts deletes log entries up to last and signatures first..last.
 	TrimReceipts(ctx context.Context, token common.Address, fence int64, first, last uint64) (int64, error)
+	// WantSignatures asks the gateways (which hold the signer key) to store
+	// the signatures of these receipts again.
+	WantSignatures(ctx context.Context, token common.Address, seqs []uint64) error
 	// RaiseSeqFloor raises the seq below which no commit may issue a seq
 	// (never lowers it).
 	RaiseSeqFloor(ctx context.Context, token common.Address, floor uint64) (uint64, error)

@@ -171,9 +171,21 @@ func (s *Server) signed(ctx context.Context, lr metering.LoggedReceipt) (meterin
 	return metering.SignedReceipt{Receipt: lr.Receipt, Signature: sig, Signer: s.signer.Address(), Domain: s.signer.Domain()}, nil
 }
 
-// replayReceipt rebuilds the receipt of a replay whose record lacks it.
+// replayReceipt rebuilds the receipt of a replay whose record lacks it (the
+// gateway that served the call stopped before it completed the record):
+// from the log, or from the archive once the receipt has been settled and
+// trimmed from the log.
 func (s *Server) replayReceipt(ctx context.Context, m *Model, id common.Hash) ([]byte, error) {
 	lr, err := s.store.ReceiptByID(ctx, m.Token, id)
+	var arch *metering.ArchivedError
+	if errors.As(err, &arch) {
+		lr, err = s.ledger.ArchivedReceipt(ctx, m.Token, arch.Seq, id)
+		if err != nil {
+			return nil, replayArchived(id, arch.Seq, err)
+		}
+		rc := metering.SignedReceipt{Receipt: lr.Receipt, Signature: lr.Signature, Signer: lr.Signer, Domain: s.signer.Domain()}
+		return json.Marshal(rc)
+	}
 	if err != nil {
 		return nil, err
 	}
@@ -182,4 +194,13 @@ func (s *Server) replayReceipt(ctx context.Context, m *Model, id common.Hash) ([
 		return nil, err
 	}
 	return json.Marshal(rc)
+}
+
+// replayArchived answers a replay whose receipt has left the log and that
+// this gateway cannot read from the archive: the call was charged once,
+// under the named receipt, which the client fetches from the archive.
+func replayArchived(id common.Hash, seq uint64, err error) *APIError {
+	return apiErr(http.StatusConflict, "invalid_request_error", "idempotent_replay_archived",
+		"this Idempotency-Key's call was completed and charged once, under receipt %s (seq %d); it has since been settled and archived, and this gateway cannot read the archive (%v): fetch the receipt with GET /v1/receipts/%s or from the settlement archive",
+		id.Hex(), seq, err, id.Hex())
 }

@@ -63,11 +63,7 @@ func (s *Store) WantSignatures(ctx context.Context, token common.Address, seqs [
 	if len(seqs) == 0 {
 		return nil
 	}
-	members := make([]any, len(seqs))
-	for i, q := range seqs {
-		members[i] = strconv.FormatUint(q, 10)
-	}
-	if err := s.rdb.SAdd(ctx, keysOf(token).sigWanted(), members...).Err(); err != nil {
+	if err := s.rdb.SAdd(ctx, keysOf(token).sigWanted(), seqMembers(seqs)...).Err(); err != nil {
 		return fmt.Errorf("ask for signatures: %w", err)
 	}
 	return nil
@@ -79,14 +75,19 @@ func (s *Store) DropWantedSignatures(ctx context.Context, token common.Address, 
 	if len(seqs) == 0 {
 		return nil
 	}
-	members := make([]any, len(seqs))
-	for i, q := range seqs {
-		members[i] = strconv.FormatUint(q, 10)
-	}
-	if err := s.rdb.SRem(ctx, keysOf(token).sigWanted(), members...).Err(); err != nil {
+	if err := s.rdb.SRem(ctx, keysOf(token).sigWanted(), seqMembers(seqs)...).Err(); err != nil {
 		return fmt.Errorf("drop wanted signatures: %w", err)
 	}
 	return nil
+}
+
+// seqMembers are seqs as set members (decimal strings).
+func seqMembers(seqs []uint64) []any {
+	out := make([]any, len(seqs))
+	for i, q := range seqs {
+		out[i] = strconv.FormatUint(q, 10)
+	}
+	return out
 }
 
 // WantedSignatures lists up to max seqs of the model whose signatures were

@@ -133,7 +133,9 @@ func (w *world) reconcile(ctx context.Context, calls []*callRecord, kills []kill
 	reader := onchain.NewReader(ec, w.settlement, w.operator)
 
 	// Drain: every receipt in Redis settled and archived (bounded: 3
-	// minutes, or 30 s without progress, as when metering halted).
+	// minutes, or 90 s without progress, as when metering halted: longer
+	// than the batcher's longest backoff, 60 s, so a step that failed a few
+	// times in a row is tried again before the run gives up on it).
 	deadline := time.Now().Add(3 * time.Minute)
 	lastPending, progressAt := -1, time.Now()
 	for {
@@ -156,7 +158,7 @@ func (w *world) reconcile(ctx context.Context, calls []*callRecord, kills []kill
 		if pending != lastPending {
 			lastPending, progressAt = pending, time.Now()
 		}
-		if pending == 0 || time.Now().After(deadline) || time.Since(progressAt) > 30*time.Second {
+		if pending == 0 || time.Now().After(deadline) || time.Since(progressAt) > 90*time.Second {
 			rep.UnsettledAtEnd = pending
 			break
 		}

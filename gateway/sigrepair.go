@@ -26,16 +26,15 @@ type SignatureRepair struct {
 // for. Receipts issued under another signer are reported, not signed.
 func RepairSignatures(ctx context.Context, store ReceiptLog, signer *metering.Signer, token common.Address, all bool, log *slog.Logger) (SignatureRepair, error) {
 	var rep SignatureRepair
+	var signedMeanwhile []uint64 // asked for, but stored since
 	fix := func(rs []metering.LoggedReceipt) error {
 		var ws []metering.SignatureWrite
 		for _, lr := range rs {
 			rep.Checked++
-			if len(lr.Signature) == 65 && !all {
-				// Stored meanwhile: write it again to take it off the list.
-				ws = append(ws, metering.SignatureWrite{Token: token, Seq: lr.Seq, Sig: lr.Signature})
-				continue
-			}
 			if len(lr.Signature) == 65 {
+				if !all {
+					signedMeanwhile = append(signedMeanwhile, lr.Seq)
+				}
 				continue
 			}
 			if lr.Signer != signer.Address() {
@@ -93,10 +92,11 @@ func RepairSignatures(ctx context.Context, store ReceiptLog, signer *metering.Si
 		}
 	}
 	rep.Vanished = len(gone)
-	if err := store.DropWantedSignatures(ctx, token, gone); err != nil {
+	if err := fix(want); err != nil {
 		return rep, err
 	}
-	return rep, fix(want)
+	// SetSignatures took the signed ones off the list; these need no write.
+	return rep, store.DropWantedSignatures(ctx, token, append(gone, signedMeanwhile...))
 }
 
 // repairSignatures runs one pass over the signatures the batcher asked for.

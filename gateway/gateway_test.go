@@ -454,12 +454,7 @@ func TestClientDisconnectBillsWhatWasGenerated(t *testing.T) {
 	e := newEnv(t, withBackend(demo.New(demo.Config{TokenLatency: 30 * time.Millisecond})))
 	e.listen()
 	acct, secret := e.key(1_000_000, apikey.Key{})
-	req, _ := http.NewRequest("POST", e.base+"/v1/chat/completions", bytes.NewReader(chatBody("demo", "a long story please", map[string]any{"stream": true})))
-	req.Header.Set("Authorization", "Bearer "+secret)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := e.openStream(secret, "a long story please")
 	rid := resp.Header.Get(gateway.HeaderReceiptID)
 	br := bufio.NewReader(resp.Body)
 	events := 0
@@ -474,6 +469,7 @@ func TestClientDisconnectBillsWhatWasGenerated(t *testing.T) {
 	}
 	resp.Body.Close() // the client goes away mid-stream
 	var lr metering.LoggedReceipt
+	var err error
 	deadline := time.Now().Add(5 * time.Second)
 	for {
 		lr, err = e.store.ReceiptByID(t.Context(), e.model.Token, commonHash(rid))
@@ -547,12 +543,7 @@ func TestGracefulShutdownCommitsInFlight(t *testing.T) {
 	e := newEnv(t, withBackend(demo.New(demo.Config{TokenLatency: 20 * time.Millisecond})))
 	e.listen()
 	acct, secret := e.key(1_000_000, apikey.Key{})
-	req, _ := http.NewRequest("POST", e.base+"/v1/chat/completions", bytes.NewReader(chatBody("demo", "finish me", map[string]any{"stream": true})))
-	req.Header.Set("Authorization", "Bearer "+secret)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := e.openStream(secret, "finish me")
 	defer resp.Body.Close()
 	done := make(chan error, 1)
 	go func() {

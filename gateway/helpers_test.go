@@ -215,6 +215,19 @@ func (e *env) doHeadersOnly(path, secret string, n int) (*http.Response, []byte)
 	return resp, b
 }
 
+// openStream starts a streaming chat call on the listening server and
+// returns its response, body unread (the caller closes it).
+func (e *env) openStream(secret, content string) *http.Response {
+	e.t.Helper()
+	req, _ := http.NewRequest("POST", e.base+"/v1/chat/completions", bytes.NewReader(chatBody("demo", content, map[string]any{"stream": true})))
+	req.Header.Set("Authorization", "Bearer "+secret)
+	resp, err := http.DefaultClient.Do(req)
+	if err != nil {
+		e.t.Fatal(err)
+	}
+	return resp
+}
+
 func chatBody(model, content string, extra map[string]any) []byte {
 	m := map[string]any{"model": model, "messages": []map[string]string{{"role": "user", "content": content}}}
 	for k, v := range extra {

@@ -7,7 +7,6 @@ import (
 	"encoding/json"
 	"fmt"
 	"io"
-	"net/http"
 	"strings"
 	"testing"
 	"time"
@@ -179,12 +178,7 @@ func TestShutdownCutsStreamsAndChargesWhatWasDelivered(t *testing.T) {
 	e := newEnv(t, withBackend(b), withTimeout(time.Minute))
 	e.listen()
 	acct, secret := e.key(1_000_000_000, apikey.Key{})
-	req, _ := http.NewRequest("POST", e.base+"/v1/chat/completions", bytes.NewReader(chatBody("demo", "x", map[string]any{"stream": true})))
-	req.Header.Set("Authorization", "Bearer "+secret)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := e.openStream(secret, "x")
 	defer resp.Body.Close()
 	rid := resp.Header.Get(gateway.HeaderReceiptID)
 	time.Sleep(350 * time.Millisecond) // a few chunks delivered
@@ -230,12 +224,7 @@ func TestStalledReaderIsCharged(t *testing.T) {
 	go func() { defer close(swept); e.srv.RunSweeper(sctx, 100*time.Millisecond) }()
 	t.Cleanup(func() { stopSweep(); <-swept })
 	acct, secret := e.key(1_000_000_000, apikey.Key{})
-	req, _ := http.NewRequest("POST", e.base+"/v1/chat/completions", bytes.NewReader(chatBody("demo", "x", map[string]any{"stream": true})))
-	req.Header.Set("Authorization", "Bearer "+secret)
-	resp, err := http.DefaultClient.Do(req)
-	if err != nil {
-		t.Fatal(err)
-	}
+	resp := e.openStream(secret, "x")
 	defer resp.Body.Close()
 	rid := resp.Header.Get(gateway.HeaderReceiptID)
 	buf := make([]byte, 1<<20)
@@ -249,6 +238,7 @@ func TestStalledReaderIsCharged(t *testing.T) {
 		t.Fatal(err)
 	}
 	var lr metering.LoggedReceipt
+	var err error
 	waitUntil := time.Now().Add(3 * time.Second)
 	for {
 		lr, err = e.store.ReceiptByID(t.Context(), e.model.Token, commonHash(rid))

@@ -60,7 +60,7 @@ func (s *Server) authenticate(c *fiber.Ctx) error {
 func (s *Server) principal(c *fiber.Ctx) (*Principal, error) {
 	tok, ok := bearerToken(c)
 	if !ok {
-		return nil, unauthorized("missing credentials: send Authorization: Bearer <API key or JWT>")
+		return nil, unauthorized("missing credentials: send Authorization: Bearer <API key or JWT> (or x-api-key: <API key>)")
 	}
 	p, err := s.resolve(c.UserContext(), tok)
 	if err != nil {
@@ -71,9 +71,15 @@ func (s *Server) principal(c *fiber.Ctx) (*Principal, error) {
 }
 
 // bearerToken is the request's credential: the token of an
-// "Authorization: Bearer <token>" header.
+// "Authorization: Bearer <token>" header, or else of an "x-api-key" header
+// (how Anthropic's SDKs send their key).
 func bearerToken(c *fiber.Ctx) (string, bool) {
-	tok, ok := strings.CutPrefix(c.Get(fiber.HeaderAuthorization), "Bearer ")
+	auth := c.Get(fiber.HeaderAuthorization)
+	if auth == "" {
+		tok := strings.TrimSpace(c.Get("X-Api-Key"))
+		return tok, tok != ""
+	}
+	tok, ok := strings.CutPrefix(auth, "Bearer ")
 	tok = strings.TrimSpace(tok)
 	return tok, ok && tok != ""
 }

@@ -7,6 +7,7 @@ import (
 	"math"
 	"net/http"
 
+	"github.com/imogate/imogate/gateway/dialect"
 	"github.com/imogate/imogate/inference"
 	"github.com/imogate/imogate/metering"
 )
@@ -27,9 +28,15 @@ const (
 type call struct {
 	endpoint inference.Endpoint
 	model    *Model
-	body     []byte // exactly the bytes received
-	fields   map[string]json.RawMessage
-	stream   bool
+	// body is the request as the upstream reads it: the bytes received, or
+	// for a translated API the Chat Completions request made of them.
+	body []byte
+	// api is the API the client speaks; tr its translation onto Chat
+	// Completions (nil for the OpenAI routes, which go upstream as sent).
+	api    clientAPI
+	tr     *dialect.Translated
+	fields map[string]json.RawMessage
+	stream bool
 
 	// maxTokens is the completion tokens allowed per sequence, sent upstream.
 	maxTokens int

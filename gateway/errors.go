@@ -153,7 +153,7 @@ func toAPIError(err error) *APIError {
 }
 
 // errorHandler is the app's only error handler: it logs the cause and writes
-// OpenAI's error shape.
+// the route's error shape (Anthropic's on /v1/messages, OpenAI's elsewhere).
 func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	ae := toAPIError(err)
 	if ae.Status >= 500 {
@@ -164,6 +164,9 @@ func (s *Server) errorHandler(c *fiber.Ctx, err error) error {
 	if ae.RetryAfter > 0 {
 		secs := int((ae.RetryAfter + time.Second - 1) / time.Second)
 		c.Set(fiber.HeaderRetryAfter, strconv.Itoa(secs))
+	}
+	if anthropicRoute(c.Path()) {
+		return c.Status(ae.Status).JSON(ae.anthropicBody())
 	}
 	return c.Status(ae.Status).JSON(ae.body())
 }

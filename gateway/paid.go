@@ -125,14 +125,29 @@ func withModel(obj map[string]json.RawMessage, body []byte, name string) []byte 
 // metering contract: validate (free) → rate limit → reserve the maximum
 // cost → call upstream → on failure release (no charge, no receipt) → on
 // success commit the actual cost and the receipt atomically → sign.
-func (s *Server) paid(ep inference.Endpoint) fiber.Handler {
+//
+// api is the API the route speaks to its client: apiOpenAI serves ep as is;
+// the others are translated onto ep (Chat Completions) and back.
+func (s *Server) paid(ep inference.Endpoint, api clientAPI) fiber.Handler {
 	return func(c *fiber.Ctx) error {
 		p := principalOf(c)
 		body := bytes.Clone(c.Body()) // fasthttp reuses the buffer after the handler
-		call, err := s.parseCall(ep, body)
+		tr, err := api.translate(body)
 		if err != nil {
 			return err
 		}
+		upstreamView := body
+		if tr != nil {
+			upstreamView = tr.Chat
+		}
+		call, err := s.parseCall(ep, upstreamView)
+		if err != nil {
+			if tr != nil {
+				return translated(err)
+			}
+			return err
+		}
+		call.api, call.tr = api, tr
 		if !p.Allows(call.model.Name) {
 			e := apiErr(http.StatusForbidden, "invalid_request_error", "model_not_allowed", "your credentials may not use the model %q", call.model.Name)
 			e.Param = "model"
@@ -365,6 +380,15 @@ func (s *Server) complete(c *fiber.Ctx, h *heldCall) error {
 		text, pieces := inference.GeneratedText(out)
 		u = h.call.usage(u, text, pieces)
 	}
+	if h.call.api != apiOpenAI {
+		if out, err = h.plainAnswer(out, u); err != nil {
+			h.release()
+			return &inference.UpstreamError{Status: http.StatusBadGateway, Message: err.Error()}
+		}
+		if replay != nil {
+			replay.Body = out
+		}
+	}
 	rc, err := h.commit(u, crypto.Keccak256Hash(out), replay)
 	if err != nil {
 		var unconfirmed *ChargeUnconfirmedError
@@ -429,11 +453,11 @@ func (s *Server) writeReplay(c *fiber.Ctx, call *call, r *metering.Replay) error
 	body := r.Body
 	if len(r.Tail) > 0 {
 		u := inference.Usage{PromptTokens: rc.PromptTokens, CompletionTokens: rc.CompletionTokens}
-		final, err := receiptChunk(r.Tail, call.model.Name, u, rc)
+		final, err := call.final(r.Tail, u, rc, nil)
 		if err != nil {
 			return err
 		}
-		body = bytes.Join(append([][]byte{r.Body}, receiptEvent(final)...), nil)
+		body = append(bytes.Clone(r.Body), final...)
 	} else {
 		hv, err := rc.HeaderValue()
 		if err != nil {

@@ -123,10 +123,12 @@ func (o *streamOut) write(parts ...[]byte) error {
 	return o.w.Flush()
 }
 
-// relay passes the upstream's events to the client and ends the call: a
-// receipt for what was delivered, or a release when nothing was.
+// relay passes the upstream's events to the client, in the client's API,
+// and ends the call: a receipt for what was delivered, or a release when
+// nothing was.
 func (s *Server) relay(w *bufio.Writer, h *heldCall, st inference.Stream, start time.Time) {
 	name := h.call.model.Name
+	fr := h.newFramer()
 	out := &streamOut{w: w, hasher: crypto.NewKeccakState(), hashing: true}
 	if h.res.IdempotencyKey != "" {
 		out.sent = new(bytes.Buffer)
@@ -138,6 +140,7 @@ func (s *Server) relay(w *bufio.Writer, h *heldCall, st inference.Stream, start 
 		disconnected bool
 		cut          error // why the upstream stream ended early
 		events       int
+		started      bool
 	)
 	for {
 		ev, err := st.Next()
@@ -165,7 +168,14 @@ func (s *Server) relay(w *bufio.Writer, h *heldCall, st inference.Stream, start 
 		text, n := inference.GeneratedText(data)
 		delivered.WriteString(text)
 		pieces += n
-		if err := out.write([]byte("data: "), data, []byte("\n\n")); err != nil {
+		frame := fr.chunk(data)
+		if !started {
+			frame, started = append(fr.start(), frame...), true
+		}
+		if len(frame) == 0 {
+			continue
+		}
+		if err := out.write(frame); err != nil {
 			disconnected = true
 			break
 		}
@@ -177,20 +187,26 @@ func (s *Server) relay(w *bufio.Writer, h *heldCall, st inference.Stream, start 
 		h.release()
 		if cut != nil {
 			s.log.Warn("upstream stream ended before any content; call not charged", "receipt_id", h.res.ReceiptID.Hex(), "err", cut)
-			_ = out.write(errorEvent(cut)...)
+			_ = out.write(fr.fail(cut))
 		}
 		return
+	}
+	if !disconnected {
+		if closing := fr.close(); len(closing) > 0 {
+			// Part of what was delivered (and hashed); a client gone now
+			// still pays for the content it had.
+			if err := out.write(closing); err != nil {
+				disconnected = true
+			}
+		}
 	}
 	u := h.call.usage(st.Usage(), delivered.String(), pieces)
 	var responseHash common.Hash
 	out.hasher.Read(responseHash[:])
 	out.hashing = false
+	tail := fr.tail(usageChunk, cut, h.res.ReceiptID)
 	var replay *metering.Replay
 	if out.sent != nil {
-		tail := usageChunk
-		if tail == nil {
-			tail = []byte("{}")
-		}
 		replay = &metering.Replay{Status: http.StatusOK, ContentType: sseContentType, Body: out.sent.Bytes(), Tail: tail}
 	}
 	rc, err := h.commit(u, responseHash, replay)
@@ -202,7 +218,7 @@ func (s *Server) relay(w *bufio.Writer, h *heldCall, st inference.Stream, start 
 			s.log.Error("commit of streamed call failed; call not charged", "receipt_id", h.res.ReceiptID.Hex(), "err", err)
 		}
 		if !disconnected {
-			_ = out.write(errorEvent(err)...)
+			_ = out.write(fr.fail(err))
 		}
 		return
 	}
@@ -215,19 +231,13 @@ func (s *Server) relay(w *bufio.Writer, h *heldCall, st inference.Stream, start 
 		s.log.Warn("stream cut short after content was delivered; charged what was delivered", "receipt_id", rc.ID.Hex(),
 			"completion_tokens", rc.CompletionTokens, "fee_wei", rc.Fee.String(), "err", cut)
 	}
-	final, err := receiptChunk(usageChunk, name, inference.Usage{PromptTokens: rc.PromptTokens, CompletionTokens: rc.CompletionTokens}, rc)
+	final, err := h.call.final(tail, inference.Usage{PromptTokens: rc.PromptTokens, CompletionTokens: rc.CompletionTokens}, rc, cut)
 	if err != nil {
-		s.log.Error("build receipt chunk", "err", err)
+		s.log.Error("build receipt event", "err", err)
 		return
 	}
-	if cut != nil {
-		// The receipt first, so a client that stops at the error has it.
-		_ = out.write([]byte("data: "), final, []byte("\n\n"))
-		_ = out.write(cutEvent(cut, rc.ID)...)
-		return
-	}
-	if err := out.write(receiptEvent(final)...); err != nil {
-		s.log.Info("client left before the receipt chunk; receipt kept", "receipt_id", rc.ID.Hex())
+	if err := out.write(final); err != nil && cut == nil {
+		s.log.Info("client left before the receipt event; receipt kept", "receipt_id", rc.ID.Hex())
 	}
 }
 
@@ -248,19 +258,9 @@ func errorEvent(err error) [][]byte {
 // short after content was delivered: the cause, and that what was delivered
 // was charged under the receipt just sent.
 func cutEvent(cause error, rid common.Hash) [][]byte {
-	why := "the model server's stream broke"
-	var ue *inference.UpstreamError
-	switch {
-	case errors.Is(cause, errShuttingDown):
-		why = "the gateway is shutting down"
-	case errors.Is(cause, inference.ErrTimeout):
-		why = "the model server did not finish in time"
-	case errors.As(cause, &ue):
-		why = fmt.Sprintf("the model server failed (status %d)", ue.Status)
-	}
 	ae := *toAPIError(cause)
 	ae.Code = "stream_interrupted"
-	ae.Message = fmt.Sprintf("the stream ended early: %s; you were charged only for what was delivered before it, under receipt %s", why, rid.Hex())
+	ae.Message = cutMessage(cause, rid)
 	return errorEvent(&ae)
 }
 

@@ -63,6 +63,71 @@ type request struct {
 	MaxTokens *int            `json:"max_tokens"`
 	MaxCompl  *int            `json:"max_completion_tokens"`
 	N         *int            `json:"n"`
+	Tools     []struct {
+		Function struct {
+			Name       string `json:"name"`
+			Parameters struct {
+				Properties map[string]struct {
+					Type json.RawMessage `json:"type"`
+				} `json:"properties"`
+			} `json:"parameters"`
+		} `json:"function"`
+	} `json:"tools"`
+	ToolChoice json.RawMessage `json:"tool_choice"`
+}
+
+// toolCall is the call the demo model makes instead of answering in text:
+// when the request offers tools, tool_choice allows them, and the last
+// message is not already a tool's result. It calls the tool tool_choice
+// names, or the first, with every parameter of its schema set to a
+// deterministic value of its type (strings are demo words).
+type toolCall struct {
+	ID, Name, Arguments string
+}
+
+func (r *request) toolCall(words []string) *toolCall {
+	if len(r.Tools) == 0 || len(r.Messages) == 0 || r.Messages[len(r.Messages)-1].Role == "tool" {
+		return nil
+	}
+	var choice string
+	if json.Unmarshal(r.ToolChoice, &choice) == nil && choice == "none" {
+		return nil
+	}
+	tool := r.Tools[0].Function
+	var named struct {
+		Function struct {
+			Name string `json:"name"`
+		} `json:"function"`
+	}
+	if json.Unmarshal(r.ToolChoice, &named) == nil && named.Function.Name != "" {
+		for _, t := range r.Tools {
+			if t.Function.Name == named.Function.Name {
+				tool = t.Function
+			}
+		}
+	}
+	args := map[string]any{}
+	for name, p := range tool.Parameters.Properties {
+		var typ string
+		_ = json.Unmarshal(p.Type, &typ)
+		switch typ {
+		case "integer", "number":
+			args[name] = len(words)
+		case "boolean":
+			args[name] = true
+		case "string":
+			arg := Label
+			if len(words) > 1 {
+				arg = strings.TrimSpace(strings.Join(words[1:min(len(words), 4)], ""))
+			}
+			args[name] = arg
+		default:
+			args[name] = nil
+		}
+	}
+	b, _ := json.Marshal(args)
+	seed := crypto.Keccak256([]byte(tool.Name), b)
+	return &toolCall{ID: fmt.Sprintf("call_demo%x", seed[:6]), Name: tool.Name, Arguments: string(b)}
 }
 
 type message struct {
@@ -196,9 +261,17 @@ func (b *Backend) Complete(ctx context.Context, req inference.Request) (*inferen
 	var out any
 	switch req.Endpoint {
 	case inference.ChatCompletions:
+		msg := map[string]any{"role": "assistant", "content": text}
+		if tc := r.toolCall(words); tc != nil {
+			ct = CountTokens(tc.Name+tc.Arguments) * *r.N
+			usage["completion_tokens"], usage["total_tokens"] = ct, pt+ct
+			finish = "tool_calls"
+			msg = map[string]any{"role": "assistant", "content": nil, "tool_calls": []any{map[string]any{
+				"id": tc.ID, "type": "function", "function": map[string]string{"name": tc.Name, "arguments": tc.Arguments}}}}
+		}
 		choices := make([]any, *r.N)
 		for i := range choices {
-			choices[i] = map[string]any{"index": i, "message": map[string]any{"role": "assistant", "content": text}, "finish_reason": finish, "logprobs": nil}
+			choices[i] = map[string]any{"index": i, "message": msg, "finish_reason": finish, "logprobs": nil}
 		}
 		out = map[string]any{"id": b.id("chatcmpl"), "object": "chat.completion", "created": created, "model": r.Model,
 			"system_fingerprint": Fingerprint, "choices": choices, "usage": usage}
@@ -272,6 +345,7 @@ func (b *Backend) Stream(ctx context.Context, req inference.Request) (inference.
 	}
 	if req.Endpoint == inference.ChatCompletions {
 		s.id = b.id("chatcmpl")
+		s.call = r.toolCall(s.words)
 	} else {
 		s.id = b.id("cmpl")
 	}
@@ -291,6 +365,8 @@ type stream struct {
 	prompt    uint32
 	stage     int // 0 role, 1 words, 2 finish, 3 usage, 4 done
 	closed    bool
+	call      *toolCall // streamed instead of the words: its header, then its arguments in two pieces
+	callSent  int
 }
 
 func (s *stream) chunk(choice map[string]any, usage any) (inference.Event, error) {
@@ -317,7 +393,28 @@ func (s *stream) Next() (inference.Event, error) {
 	case s.stage == 0 && chat:
 		s.stage = 1
 		return s.chunk(map[string]any{"index": 0, "delta": map[string]any{"role": "assistant", "content": ""}, "finish_reason": nil}, nil)
-	case s.stage <= 1 && s.i < len(s.words):
+	case s.stage <= 1 && s.call != nil && s.callSent < 3:
+		s.stage = 1
+		if err := s.b.wait(s.ctx, s.b.cfg.TokenLatency); err != nil {
+			return inference.Event{}, err
+		}
+		tc := map[string]any{"index": 0}
+		half := len(s.call.Arguments) / 2
+		switch s.callSent {
+		case 0:
+			tc["id"], tc["type"] = s.call.ID, "function"
+			tc["function"] = map[string]string{"name": s.call.Name, "arguments": ""}
+			s.generated += uint32(CountTokens(s.call.Name))
+		case 1:
+			tc["function"] = map[string]string{"arguments": s.call.Arguments[:half]}
+			s.generated += uint32(CountTokens(s.call.Arguments[:half]))
+		case 2:
+			tc["function"] = map[string]string{"arguments": s.call.Arguments[half:]}
+			s.generated += uint32(CountTokens(s.call.Arguments[half:]))
+		}
+		s.callSent++
+		return s.chunk(map[string]any{"index": 0, "delta": map[string]any{"tool_calls": []any{tc}}, "finish_reason": nil}, nil)
+	case s.stage <= 1 && s.call == nil && s.i < len(s.words):
 		s.stage = 1
 		if s.i > 0 {
 			if err := s.b.wait(s.ctx, s.b.cfg.TokenLatency); err != nil {
@@ -336,6 +433,9 @@ func (s *stream) Next() (inference.Event, error) {
 	case s.stage <= 2:
 		s.stage = 3
 		fin := finishReason(s.words, *s.req.MaxTokens)
+		if s.call != nil {
+			fin = "tool_calls"
+		}
 		if chat {
 			return s.chunk(map[string]any{"index": 0, "delta": map[string]any{}, "finish_reason": fin}, nil)
 		}

@@ -13,6 +13,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"strconv"
+	"strings"
 	"syscall"
 	"time"
 
@@ -206,12 +207,23 @@ imogate dev is running (DEMO model: deterministic text, not a language model). C
 # Use it with any OpenAI SDK — paste these two lines into your shell:
 export OPENAI_BASE_URL=%[1]s
 export OPENAI_API_KEY=%[2]s
+# and with Anthropic's SDKs (the Messages API, same key):
+export ANTHROPIC_BASE_URL=%[16]s
+export ANTHROPIC_API_KEY=%[2]s
 
 # curl (the receipt comes back in the Imogate-Receipt header; a retry with the same
 # Idempotency-Key gets the same answer and receipt and is not charged twice):
 curl -s -D - $OPENAI_BASE_URL/chat/completions -H "Authorization: Bearer $OPENAI_API_KEY" \
   -H 'Content-Type: application/json' -H "Idempotency-Key: demo-$RANDOM$RANDOM" \
   -d '{"model":"imogate-demo","messages":[{"role":"user","content":"Hello!"}]}'
+
+# The Responses API and Anthropic's Messages API, metered the same way:
+curl -s -D - $OPENAI_BASE_URL/responses -H "Authorization: Bearer $OPENAI_API_KEY" \
+  -H 'Content-Type: application/json' -H "Idempotency-Key: demo-$RANDOM$RANDOM" \
+  -d '{"model":"imogate-demo","input":"Hello!","store":false}'
+curl -s -D - $ANTHROPIC_BASE_URL/v1/messages -H "x-api-key: $ANTHROPIC_API_KEY" -H 'anthropic-version: 2023-06-01' \
+  -H 'Content-Type: application/json' -H "Idempotency-Key: demo-$RANDOM$RANDOM" \
+  -d '{"model":"imogate-demo","max_tokens":64,"messages":[{"role":"user","content":"Hello!"}]}'
 
 # OpenAI SDK for Node (npm install openai):
 node -e 'const OpenAI=require("openai");new OpenAI().chat.completions.create({model:"imogate-demo",messages:[{role:"user",content:"Hello!"}]}).then(r=>console.log(r.choices[0].message.content))'
@@ -232,7 +244,7 @@ TOKEN_HOLDER=%[8]s         # holds the whole token supply
 #   token ETH: curl -s -X POST %[3]s -H 'Content-Type: application/json' -d '{"jsonrpc":"2.0","id":1,"method":"eth_getBalance","params":["%[5]s","latest"]}'
 # API key %[11]s has %[12]d wei of credit. Redis: %[13]s. Data: %[14]s
 `, b.base, b.key, b.rpc, b.settlement.Hex(), b.token.Hex(), b.settler.Hex(), b.signer.Hex(), b.holder.Hex(),
-		hostOf(b.base), b.adminToken, b.keyID, b.credit, b.redis, b.dataDir, b.settleEvery)
+		hostOf(b.base), b.adminToken, b.keyID, b.credit, b.redis, b.dataDir, b.settleEvery, strings.TrimSuffix(b.base, "/v1"))
 }
 
 func hostOf(base string) string {

@@ -48,7 +48,7 @@ func readAnswer(body []byte, key string) (answer, bool) {
 	var a answer
 	_ = json.Unmarshal(ch["finish_reason"], &a.Finish)
 	var stop string
-	if json.Unmarshal(ch["stop_reason"], &stop) == nil {
+	if json.Unmarshal(ch["stop_reason"], &stop) == nil && stop != "" {
 		a.StopSeq = &stop
 	}
 	var m map[string]json.RawMessage

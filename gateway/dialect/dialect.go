@@ -118,10 +118,7 @@ type chatCallFunction struct {
 }
 
 // textContent is a chat message content of one string.
-func textContent(s string) json.RawMessage {
-	b, _ := json.Marshal(s)
-	return b
-}
+func textContent(s string) json.RawMessage { return marshal(s) }
 
 // partsContent is a chat message content of parts; a single text part is
 // sent as a string, the form every upstream accepts.
@@ -129,8 +126,7 @@ func partsContent(parts []chatPart) json.RawMessage {
 	if len(parts) == 1 && parts[0].Type == "text" {
 		return textContent(*parts[0].Text)
 	}
-	b, _ := json.Marshal(parts)
-	return b
+	return marshal(parts)
 }
 
 // object decodes raw as a JSON object, refusing anything else and keys not in

@@ -467,14 +467,15 @@ func stopReason(finish string, stop *string) (*string, *string) {
 	case "content_filter":
 		r = "refusal"
 	default:
-		if stop != nil && *stop != "" {
-			r = "stop_sequence"
-		} else {
-			r, stop = "end_turn", nil
+		if stop != nil {
+			return ptr("stop_sequence"), stop
 		}
+		r = "end_turn"
 	}
-	return &r, stop
+	return &r, nil
 }
+
+func ptr(s string) *string { return &s }
 
 // toolInput is a tool call's arguments as a Messages input object; text that
 // is not a JSON object is kept, as the one string field "arguments".

@@ -571,8 +571,11 @@ type item struct {
 func (it *item) json(status string) json.RawMessage {
 	switch it.kind {
 	case "reasoning":
-		return marshal(map[string]any{"id": it.id, "type": "reasoning", "summary": []any{},
-			"content": []any{map[string]string{"type": "reasoning_text", "text": it.text.String()}}})
+		content := []any{}
+		if status == "completed" {
+			content = append(content, map[string]string{"type": "reasoning_text", "text": it.text.String()})
+		}
+		return marshal(map[string]any{"id": it.id, "type": "reasoning", "summary": []any{}, "content": content})
 	case "function_call":
 		return marshal(map[string]any{"id": it.id, "type": "function_call", "status": status,
 			"arguments": it.text.String(), "call_id": it.callID, "name": it.name})

@@ -352,6 +352,13 @@ type Upstream struct {
 	// for a running count of generated tokens on every stream chunk, so a
 	// stream cut short is charged exactly what was generated.
 	Kind string `yaml:"kind"`
+	// API is what POST /v1/responses does for this model: "chat" (the
+	// default) translates Responses requests onto the upstream's Chat
+	// Completions and the answers back; "responses" passes them through to
+	// an upstream that serves the Responses API itself (vLLM does), with the
+	// model name set and max_output_tokens capped. Other routes are the same
+	// either way.
+	API string `yaml:"api"`
 	// APIKeyEnv names the environment variable holding the upstream API key.
 	APIKeyEnv string `yaml:"api_key_env"`
 	// Timeout bounds one upstream call. Default 120s.
@@ -665,6 +672,9 @@ func (c *Config) Defaults() {
 		if m.OwnedBy == "" {
 			m.OwnedBy = "imogate"
 		}
+		if m.Upstream.API == "" {
+			m.Upstream.API = "chat"
+		}
 		if m.Upstream.Kind == "" {
 			m.Upstream.Kind = "openai"
 		}
@@ -840,6 +850,15 @@ func (c *Config) Validate() error {
 		case "openai", "vllm", "llamacpp":
 		default:
 			bad(p+".upstream.kind", "%q is not openai, vllm or llamacpp", m.Upstream.Kind)
+		}
+		switch m.Upstream.API {
+		case "chat":
+		case "responses":
+			if m.Backend != "openai" {
+				bad(p+".upstream.api", "\"responses\" passes calls to an upstream server; the %s backend has none (use \"chat\")", m.Backend)
+			}
+		default:
+			bad(p+".upstream.api", "%q is not chat or responses", m.Upstream.API)
 		}
 		if m.PromptOverheadTokens < 0 || m.PromptOverheadTokens > 1<<20 {
 			bad(p+".prompt_overhead_tokens", "must be between 0 and 1048576")

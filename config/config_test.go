@@ -158,6 +158,7 @@ func TestParseDefaults(t *testing.T) {
 		{"models[1].backend", cfg.Models[1].Backend, "openai"},
 		{"models[1].upstream.model", cfg.Models[1].Upstream.Model, "up"},
 		{"models[1].upstream.timeout", cfg.Models[1].Upstream.Timeout, 120 * time.Second},
+		{"models[1].upstream.api", cfg.Models[1].Upstream.API, "chat"},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {
@@ -194,10 +195,11 @@ models:
     max_tokens: -1
   - name: dup
     token: "0x1111111111111111111111111111111111111111"
-    upstream: {base_url: "ftp://example.com"}
+    upstream: {base_url: "ftp://example.com", api: anthropic}
   - name: dup
     token: "0x2222222222222222222222222222222222222222"
     backend: demo
+    upstream: {api: responses}
     price: {per_request_wei: "2000000000000000000"}
 `
 	wantPaths := []string{
@@ -218,7 +220,9 @@ models:
 		"models[0].backend",
 		"models[0].max_tokens",
 		"models[1].upstream.base_url",
+		"models[1].upstream.api",
 		"models[2].name",
+		"models[2].upstream.api",
 		"models[2].price",
 	}
 	cfg, err := config.Parse([]byte(data), env(map[string]string{"SHORT_SECRET": "too-short"}))

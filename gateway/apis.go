@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"net/http"
@@ -63,6 +64,29 @@ func translated(err error) error {
 	return err
 }
 
+// passThrough makes a Responses call go upstream as the client sent it,
+// checked by its translation (which refuses what the gateway cannot bound)
+// and bounded by it: the upstream serves the Responses API itself.
+func (c *call) passThrough(body []byte) {
+	_ = json.Unmarshal(body, &c.pass) // the translation parsed it already
+	c.endpoint = inference.Responses
+}
+
+// passBody is the Responses request sent upstream: the client's, with the
+// upstream's model name, the max_output_tokens the hold paid for, and
+// store false (the upstream keeps nothing imogate does not).
+func (c *call) passBody() []byte {
+	out := make(map[string]json.RawMessage, len(c.pass)+2)
+	for k, v := range c.pass {
+		out[k] = v
+	}
+	out["model"], _ = json.Marshal(c.model.Upstream)
+	out["max_output_tokens"], _ = json.Marshal(c.maxTokens)
+	out["store"] = json.RawMessage("false")
+	b, _ := json.Marshal(out)
+	return b
+}
+
 // answerID is the id of a translated answer: the API's prefix and the first
 // 16 bytes of the receipt id, so the same call always answers with the same id.
 func answerID(a clientAPI, rid common.Hash) string {
@@ -83,6 +107,9 @@ func (h *heldCall) billedUsage(u inference.Usage) dialect.Usage {
 // plainAnswer is the body of a non-streaming answer in the client's API.
 func (h *heldCall) plainAnswer(chat []byte, u inference.Usage) ([]byte, error) {
 	c := h.call
+	if c.pass != nil {
+		return chat, nil // the upstream's own Response object
+	}
 	switch c.api {
 	case apiResponses:
 		return c.tr.ChatToResponse(chat, answerID(c.api, h.res.ReceiptID), c.model.Name, h.started.Unix(), h.billedUsage(u))
@@ -113,6 +140,9 @@ type framer interface {
 // newFramer is the framer of one streaming call.
 func (h *heldCall) newFramer() framer {
 	c := h.call
+	if c.pass != nil {
+		return &passFramer{model: c.model.Name, id: answerID(c.api, h.res.ReceiptID), created: h.started.Unix()}
+	}
 	switch c.api {
 	case apiResponses:
 		return &responsesFramer{st: c.tr.NewResponsesStream(answerID(c.api, h.res.ReceiptID), c.model.Name, h.started.Unix())}
@@ -139,11 +169,11 @@ func (c *call) final(tail []byte, u inference.Usage, rc metering.SignedReceipt, 
 		if err != nil {
 			return nil, err
 		}
-		out, err := dialect.MessagesFinal(tail, du, js)
-		if err != nil || cut == nil {
-			return out, err
+		why := ""
+		if cut != nil {
+			why = cutMessage(cut, rc.ID)
 		}
-		return append(out, dialect.MessagesError("api_error", cutMessage(cut, rc.ID))...), nil
+		return dialect.MessagesFinal(tail, du, js, why)
 	}
 	final, err := receiptChunk(tail, c.model.Name, u, rc)
 	if err != nil {
@@ -198,6 +228,66 @@ func (f *responsesFramer) tail(_ []byte, cut error, rid common.Hash) []byte {
 func (f *responsesFramer) fail(err error) []byte {
 	ae := toAPIError(err)
 	return f.st.Error(ae.Code, ae.Message)
+}
+
+// passFramer passes an upstream's Responses events through, with the public
+// model name in their response objects; the upstream's closing event is
+// held back and sent with the usage billed and the receipt.
+type passFramer struct {
+	model, id string
+	created   int64
+	last      json.RawMessage // the latest response object the upstream sent
+	closing   []byte          // the upstream's response.completed or response.incomplete
+	seq       int             // the next sequence number
+}
+
+func (f *passFramer) start() []byte { return nil }
+
+func (f *passFramer) chunk(data []byte) []byte {
+	var ev struct {
+		Type     string          `json:"type"`
+		Seq      *int            `json:"sequence_number"`
+		Response json.RawMessage `json:"response"`
+	}
+	if json.Unmarshal(data, &ev) != nil || ev.Type == "" {
+		return nil // not a Responses event: nothing a client could read
+	}
+	if ev.Seq != nil {
+		f.seq = *ev.Seq + 1
+	}
+	if len(ev.Response) > 0 {
+		var obj map[string]json.RawMessage
+		var resp map[string]json.RawMessage
+		if json.Unmarshal(data, &obj) == nil && json.Unmarshal(ev.Response, &resp) == nil && resp != nil {
+			resp["model"], _ = json.Marshal(f.model)
+			f.last, _ = json.Marshal(resp)
+			obj["response"] = f.last
+			data, _ = json.Marshal(obj)
+		}
+		if ev.Type == "response.completed" || ev.Type == "response.incomplete" {
+			f.closing = data
+			return nil
+		}
+	}
+	return dialect.Event(ev.Type, data)
+}
+
+func (f *passFramer) close() []byte { return nil }
+
+func (f *passFramer) tail(_ []byte, cut error, rid common.Hash) []byte {
+	if cut == nil && f.closing != nil {
+		return f.closing
+	}
+	msg := "the model server's stream ended without its final event"
+	if cut != nil {
+		msg = cutMessage(cut, rid)
+	}
+	return dialect.ResponsesFailed(f.last, f.id, f.model, f.created, f.seq, msg)
+}
+
+func (f *passFramer) fail(err error) []byte {
+	ae := toAPIError(err)
+	return dialect.ResponsesErrorEvent(f.seq, ae.Code, ae.Message)
 }
 
 type messagesFramer struct{ st *dialect.MessagesStream }

@@ -2,6 +2,7 @@ package gateway_test
 
 import (
 	"bytes"
+	"context"
 	"encoding/json"
 	"net/http"
 	"strings"
@@ -11,7 +12,10 @@ import (
 
 	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/gateway"
+	"github.com/imogate/imogate/inference"
 	"github.com/imogate/imogate/inference/demo"
+	"github.com/imogate/imogate/inference/openai"
+	"github.com/imogate/imogate/internal/vllmsim"
 	"github.com/imogate/imogate/metering"
 )
 
@@ -490,5 +494,168 @@ func TestCountTokens(t *testing.T) {
 	}
 	if e.lastSeq() != 1 || e.balance(acct) >= 1_000_000 {
 		t.Fatal("count_tokens charged, or the call did not")
+	}
+}
+
+// TestResponsesPassThrough: a model whose upstream serves the Responses API
+// (upstream.api: responses) gets the client's request as sent, with its
+// model name, the capped max_output_tokens and store false; the answer comes
+// back with the public model name, charged the upstream's usage, with the
+// receipt on the plain answer's header and on the stream's final event; a
+// stream the upstream drops is charged what was delivered and ends with
+// response.failed carrying the receipt.
+func TestResponsesPassThrough(t *testing.T) {
+	sim, err := vllmsim.Start()
+	if err != nil {
+		t.Fatal(err)
+	}
+	t.Cleanup(func() { sim.Close() })
+	e := newEnv(t, withBackend(openai.New(openai.Config{BaseURL: sim.URL()})), func(c *gateway.Config) {
+		c.Models[0].PassResponses = true
+		c.Models[0].Demo = false
+		c.Models[0].Counter = nil
+	})
+	e.listen()
+	acct, secret := e.key(100_000_000, apikey.Key{})
+
+	body := responsesBody(map[string]any{"user": "pass-plain", "max_output_tokens": 1 << 20})
+	resp, b := e.do("POST", "/v1/responses", secret, body, nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+	served, _ := sim.Served("pass-plain")
+	var sent struct {
+		Model     string `json:"model"`
+		MaxOutput int    `json:"max_output_tokens"`
+		Store     *bool  `json:"store"`
+	}
+	raw, _ := json.Marshal(served.Request)
+	json.Unmarshal(raw, &sent)
+	if sent.Model != "demo-up" || sent.MaxOutput != e.model.MaxTokens || sent.Store == nil || *sent.Store {
+		t.Fatalf("the upstream got %s", raw)
+	}
+	rc := e.receiptOf(resp)
+	var r struct {
+		Model  string `json:"model"`
+		Object string `json:"object"`
+	}
+	json.Unmarshal(b, &r)
+	if r.Model != "demo" || r.Object != "response" || rc.ResponseHash != crypto.Keccak256Hash(b) || rc.RequestHash != crypto.Keccak256Hash(body) {
+		t.Fatalf("answer: %s", b)
+	}
+	if int(rc.PromptTokens) != served.PromptTokens || int(rc.CompletionTokens) != served.CompletionTokens {
+		t.Fatalf("charged %d/%d, the upstream served %d/%d", rc.PromptTokens, rc.CompletionTokens, served.PromptTokens, served.CompletionTokens)
+	}
+
+	resp, b = e.do("POST", "/v1/responses", secret, responsesBody(map[string]any{"user": "pass-stream", "stream": true}), nil)
+	if resp.StatusCode != 200 {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+	evs := namedEvents(t, b)
+	last := evs[len(evs)-1]
+	var final struct {
+		Receipt  metering.SignedReceipt `json:"receipt"`
+		Response struct {
+			Model string            `json:"model"`
+			Usage map[string]uint32 `json:"usage"`
+		} `json:"response"`
+	}
+	json.Unmarshal(last.data, &final)
+	served, _ = sim.Served("pass-stream")
+	if last.name != "response.completed" || final.Response.Model != "demo" || final.Receipt.Verify() != nil ||
+		int(final.Receipt.CompletionTokens) != served.CompletionTokens || final.Response.Usage["output_tokens"] != final.Receipt.CompletionTokens {
+		t.Fatalf("final event: %s", last.data)
+	}
+	var before []byte
+	for _, ev := range evs[:len(evs)-1] {
+		before = append(before, ev.raw...)
+		if bytes.Contains(ev.data, []byte(`"demo-up"`)) {
+			t.Fatalf("the upstream's model name leaked: %s", ev.data)
+		}
+	}
+	if final.Receipt.ResponseHash != crypto.Keccak256Hash(before) {
+		t.Fatal("responseHash is not keccak256 of the bytes before the final event")
+	}
+
+	bal := e.balance(acct)
+	resp, b = e.do("POST", "/v1/responses", secret, responsesBody(map[string]any{"user": "pass-drop", "stream": true,
+		"metadata": map[string]string{"vllmsim": `{"drop_after":3,"length":10}`}}), nil)
+	evs = namedEvents(t, b)
+	last = evs[len(evs)-1]
+	json.Unmarshal(last.data, &final)
+	served, _ = sim.Served("pass-drop")
+	if last.name != "response.failed" || final.Receipt.Verify() != nil || int(final.Receipt.CompletionTokens) < served.WrittenTokens ||
+		served.WrittenTokens != 3 || !strings.Contains(string(last.data), "charged only for what was delivered") {
+		t.Fatalf("dropped stream (%d written): %s", served.WrittenTokens, last.data)
+	}
+	if e.balance(acct) != bal-final.Receipt.Fee.Int64() || e.openHolds() != 0 {
+		t.Fatal("the dropped stream's charge is not its receipt's fee")
+	}
+}
+
+// brokenStream is an upstream whose streams send a few words and then fail.
+type brokenStream struct{ words int }
+
+func (b brokenStream) Complete(context.Context, inference.Request) (*inference.Response, error) {
+	return nil, &inference.UpstreamError{Status: 500, Message: "down"}
+}
+
+func (b brokenStream) Stream(context.Context, inference.Request) (inference.Stream, error) {
+	return &brokenChunks{left: b.words}, nil
+}
+
+type brokenChunks struct{ left, sent int }
+
+func (s *brokenChunks) Next() (inference.Event, error) {
+	if s.left == 0 {
+		return inference.Event{}, &inference.UpstreamError{Status: 500, Message: "engine died"}
+	}
+	s.left--
+	s.sent++
+	return inference.Event{Data: []byte(`{"id":"x","object":"chat.completion.chunk","model":"demo-up","choices":[{"index":0,"delta":{"content":" word"}}]}`)}, nil
+}
+func (s *brokenChunks) Usage() inference.Usage { return inference.Usage{} }
+func (s *brokenChunks) Close() error           { return nil }
+
+// TestTranslatedStreamCut: a stream the upstream breaks after content is
+// charged for what was delivered, and the client's API says so: the
+// Messages stream ends with message_delta (the receipt) and an error event,
+// the Responses stream with response.failed carrying the receipt. One that
+// breaks before any content is charged nothing.
+func TestTranslatedStreamCut(t *testing.T) {
+	for _, words := range []int{3, 0} {
+		e := newEnv(t, withBackend(brokenStream{words: words}))
+		e.listen()
+		acct, secret := e.key(1_000_000, apikey.Key{})
+		_, mb := e.do("POST", "/v1/messages", "", messagesBody(map[string]any{"stream": true}), messagesHeaders(secret, nil))
+		_, rb := e.do("POST", "/v1/responses", secret, responsesBody(map[string]any{"stream": true}), nil)
+		mevs, revs := namedEvents(t, mb), namedEvents(t, rb)
+		if words == 0 {
+			if mevs[len(mevs)-1].name != "error" || revs[len(revs)-1].name != "error" || e.balance(acct) != 1_000_000 || e.lastSeq() != 0 {
+				t.Fatalf("a stream without content was charged, or did not end in an error:\n%s\n%s", mb, rb)
+			}
+			continue
+		}
+		if mevs[len(mevs)-2].name != "message_delta" || mevs[len(mevs)-1].name != "error" || !bytes.Contains(mevs[len(mevs)-1].data, []byte("charged only for what was delivered")) {
+			t.Fatalf("messages cut:\n%s", mb)
+		}
+		var md struct {
+			Receipt metering.SignedReceipt `json:"receipt"`
+		}
+		json.Unmarshal(mevs[len(mevs)-2].data, &md)
+		var rf struct {
+			Receipt  metering.SignedReceipt `json:"receipt"`
+			Response struct {
+				Status string `json:"status"`
+			} `json:"response"`
+		}
+		json.Unmarshal(revs[len(revs)-1].data, &rf)
+		if revs[len(revs)-1].name != "response.failed" || rf.Response.Status != "failed" || rf.Receipt.Verify() != nil || md.Receipt.Verify() != nil {
+			t.Fatalf("responses cut:\n%s", rb)
+		}
+		if md.Receipt.CompletionTokens < 3 || rf.Receipt.CompletionTokens < 3 ||
+			e.balance(acct) != 1_000_000-md.Receipt.Fee.Int64()-rf.Receipt.Fee.Int64() || e.lastSeq() != 2 {
+			t.Fatal("the delivered words were not charged, or charged otherwise than the receipts say")
+		}
 	}
 }

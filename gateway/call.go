@@ -33,8 +33,12 @@ type call struct {
 	body []byte
 	// api is the API the client speaks; tr its translation onto Chat
 	// Completions (nil for the OpenAI routes, which go upstream as sent).
-	api    clientAPI
-	tr     *dialect.Translated
+	api clientAPI
+	tr  *dialect.Translated
+	// pass is the client's Responses request, when it goes upstream as
+	// it came (the model's upstream serves the Responses API); nil when
+	// it is translated.
+	pass   map[string]json.RawMessage
 	fields map[string]json.RawMessage
 	stream bool
 

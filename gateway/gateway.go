@@ -59,6 +59,9 @@ type Model struct {
 	// Counter counts tokens the upstream does not report; nil counts one
 	// token per byte (the bound the hold uses).
 	Counter inference.TokenCounter
+	// PassResponses passes POST /v1/responses through to the upstream's
+	// own Responses API instead of translating it onto Chat Completions.
+	PassResponses bool
 }
 
 // Config is everything the gateway needs, built by main.

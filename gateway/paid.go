@@ -31,6 +31,9 @@ const (
 // upstreamBody rewrites the request for the upstream: its model name, the
 // capped max_tokens and, for streams, stream_options.include_usage.
 func (c *call) upstreamBody() ([]byte, error) {
+	if c.pass != nil {
+		return c.passBody(), nil
+	}
 	out := make(map[string]json.RawMessage, len(c.fields)+2)
 	for k, v := range c.fields {
 		out[k] = v
@@ -148,6 +151,9 @@ func (s *Server) paid(ep inference.Endpoint, api clientAPI) fiber.Handler {
 			return err
 		}
 		call.api, call.tr = api, tr
+		if api == apiResponses && call.model.PassResponses {
+			call.passThrough(body)
+		}
 		if !p.Allows(call.model.Name) {
 			e := apiErr(http.StatusForbidden, "invalid_request_error", "model_not_allowed", "your credentials may not use the model %q", call.model.Name)
 			e.Param = "model"
@@ -167,6 +173,11 @@ func (s *Server) paid(ep inference.Endpoint, api clientAPI) fiber.Handler {
 		upBody, err := call.upstreamBody()
 		if err != nil {
 			return err
+		}
+		if call.pass != nil {
+			// The upstream reads the Responses request itself: its bytes
+			// bound the prompt as the translation's do.
+			call.promptBound = max(call.promptBound, uint64(len(upBody))+call.media+uint64(call.model.PromptOverhead))
 		}
 		if err := s.seqs.haltedErr(call.model.Token); err != nil {
 			return err

@@ -19,6 +19,9 @@ const (
 	ChatCompletions Endpoint = "chat/completions"
 	Completions     Endpoint = "completions"
 	Embeddings      Endpoint = "embeddings"
+	// Responses is OpenAI's Responses API, passed through to an upstream
+	// that serves it (vLLM and others do).
+	Responses Endpoint = "responses"
 )
 
 // Request is one inference call. Body is the JSON sent upstream: the gateway

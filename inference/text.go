@@ -13,14 +13,26 @@ import (
 // tokens that no tokenizer guess can undercut). It reads each field on its
 // own, so a field of an unexpected type (tool-call arguments as an object)
 // is counted as its JSON text and never hides the rest.
+//
+// It reads the Responses API's shapes too: a response object's output items
+// (message text, refusals, reasoning, function call names and arguments)
+// and a stream's delta events. Other stream events (items added or done,
+// the final response) repeat what the deltas delivered and count nothing.
 func GeneratedText(b []byte) (text string, pieces int) {
 	var g struct {
 		Choices []map[string]json.RawMessage `json:"choices"`
+		Object  string                       `json:"object"`
+		Output  []map[string]json.RawMessage `json:"output"`
+		Type    string                       `json:"type"`
+		Delta   json.RawMessage              `json:"delta"`
 	}
 	if json.Unmarshal(b, &g) != nil {
 		return "", 0
 	}
 	var sb strings.Builder
+	if g.Choices == nil && (g.Object == "response" || strings.HasPrefix(g.Type, "response.")) {
+		return responsesText(g.Output, g.Type, g.Delta)
+	}
 	add := func(raw json.RawMessage) {
 		if s := fieldText(raw); s != "" {
 			sb.WriteString(s)
@@ -126,4 +138,35 @@ func RequestText(body []byte) string {
 	}
 	walk(v)
 	return sb.String()
+}
+
+// responsesText is GeneratedText of a Responses API object (output) or
+// stream event (typ and delta).
+func responsesText(output []map[string]json.RawMessage, typ string, delta json.RawMessage) (string, int) {
+	var sb strings.Builder
+	pieces := 0
+	add := func(raw json.RawMessage) {
+		if s := fieldText(raw); s != "" {
+			sb.WriteString(s)
+			pieces++
+		}
+	}
+	if strings.HasSuffix(typ, ".delta") {
+		add(delta)
+		return sb.String(), pieces
+	}
+	for _, item := range output {
+		add(item["name"])
+		add(item["arguments"])
+		add(item["input"])
+		for _, key := range []string{"content", "summary"} {
+			var parts []map[string]json.RawMessage
+			_ = json.Unmarshal(item[key], &parts)
+			for _, p := range parts {
+				add(p["text"])
+				add(p["refusal"])
+			}
+		}
+	}
+	return sb.String(), pieces
 }

@@ -12,6 +12,11 @@ import (
 // "timings" (on every chunk with timings_per_token).
 type usageShapes struct {
 	Usage *usageJSON `json:"usage"`
+	// The Responses API's stream reports usage in its final event's
+	// response object.
+	Response *struct {
+		Usage *usageJSON `json:"usage"`
+	} `json:"response"`
 	XGroq *struct {
 		Usage *usageJSON `json:"usage"`
 	} `json:"x_groq"`
@@ -37,6 +42,13 @@ type usageJSON struct {
 	CompletionDetails *struct {
 		ReasoningTokens *int64 `json:"reasoning_tokens"`
 	} `json:"completion_tokens_details"`
+	// The Responses API's names for the same details.
+	OutputDetails *struct {
+		ReasoningTokens *int64 `json:"reasoning_tokens"`
+	} `json:"output_tokens_details"`
+	InputDetails *struct {
+		CachedTokens *int64 `json:"cached_tokens"`
+	} `json:"input_tokens_details"`
 	PromptDetails *struct {
 		CachedTokens *int64 `json:"cached_tokens"`
 	} `json:"prompt_tokens_details"`
@@ -70,6 +82,9 @@ func ParseUsage(body []byte) (Usage, bool) {
 	if u == nil && s.XGroq != nil {
 		u = s.XGroq.Usage
 	}
+	if u == nil && s.Response != nil {
+		u = s.Response.Usage
+	}
 	if u == nil {
 		if t := s.Timings; t != nil && (t.PromptN != nil || t.PredictedN != nil) {
 			return Usage{PromptTokens: clampU32(val(t.PromptN) + val(t.CacheN)), CompletionTokens: clampU32(val(t.PredictedN)), Reported: true}, true
@@ -100,6 +115,12 @@ func ParseUsage(body []byte) (Usage, bool) {
 	}
 	if d := u.CompletionDetails; d != nil {
 		c = max(c, val(d.ReasoningTokens))
+	}
+	if d := u.OutputDetails; d != nil {
+		c = max(c, val(d.ReasoningTokens))
+	}
+	if d := u.InputDetails; d != nil {
+		p = max(p, val(d.CachedTokens))
 	}
 	if t := val(u.TotalTokens); t > p+c && havePrompt {
 		c = t - p // generated, whatever the server called it

@@ -133,6 +133,22 @@ test('README: the demo command from a fresh clone, then its curl and OpenAI SDK 
     await rm(snippet, { force: true });
   }
 
+  // The API section's curl lines for the Responses and Messages APIs, with
+  // the printed lines pasted: two paid calls, each answered with a receipt.
+  const apiBlock = readmeBlocks(readme, 'API').find((b) => b.lang === 'sh' && b.body.includes('/responses') && b.body.includes('/v1/messages'));
+  assert.ok(apiBlock, 'the API section has no curl lines for /v1/responses and /v1/messages');
+  assert.ok(vars.ANTHROPIC_BASE_URL && vars.ANTHROPIC_API_KEY, 'the demo prints no ANTHROPIC_ export lines');
+  const { stdout: apiOut } = await execFileP('bash', ['-c', `${exportLines.join('\n')}\n${apiBlock.body}`], { cwd: clone, env: newcomerEnv(), timeout: 60_000 });
+  const answers = apiOut.split(/^(?=HTTP\/1\.1 )/m).filter((a) => a.trim());
+  assert.equal(answers.length, 2, `two answers expected:\n${apiOut}`);
+  for (const a of answers) {
+    assert.match(a, /^HTTP\/1\.1 200/, a);
+    const rc = decodeReceiptHeader((a.match(/^Imogate-Receipt: (\S+)\r?$/mi) ?? [])[1]);
+    assert.equal(recoverWithEthers(rc), rc.signer, 'an API-section call\'s receipt does not verify');
+  }
+  assert.equal(JSON.parse(answers[0].slice(answers[0].indexOf('\r\n\r\n') + 4)).object, 'response');
+  assert.equal(JSON.parse(answers[1].slice(answers[1].indexOf('\r\n\r\n') + 4)).type, 'message');
+
   // Ctrl-C stops everything: the demo exits cleanly and its Redis is gone.
   const exited = new Promise((r) => demo.once('exit', (code, signal) => r({ code, signal })));
   demo.kill('SIGINT');

@@ -52,6 +52,7 @@ func buildModels(cfg *config.Config) ([]gateway.Model, error) {
 			Media:          gateway.Media{ImageTokens: m.Media.ImageTokens, AudioTokens: m.Media.AudioTokens, VideoTokens: m.Media.VideoTokens},
 			PromptOverhead: m.PromptOverheadTokens,
 			Kind:           inference.Kind(m.Upstream.Kind),
+			PassResponses:  m.Upstream.API == "responses",
 		}
 		if !m.Price.EffectiveFrom.IsZero() {
 			gm.PriceFrom = uint64(m.Price.EffectiveFrom.UnixMilli())

@@ -612,8 +612,9 @@ func (s *MessagesStream) Tail() []byte {
 }
 
 // MessagesFinal is a stream's closing events: message_delta with the usage
-// billed and the signed receipt, then message_stop.
-func MessagesFinal(tail []byte, u Usage, receipt json.RawMessage) ([]byte, error) {
+// billed and the signed receipt, then message_stop; or, for a stream cut
+// short (cut is why), then an error event saying so.
+func MessagesFinal(tail []byte, u Usage, receipt json.RawMessage, cut string) ([]byte, error) {
 	var ev map[string]json.RawMessage
 	if err := json.Unmarshal(tail, &ev); err != nil {
 		return nil, fmt.Errorf("message_delta tail: %w", err)
@@ -621,6 +622,9 @@ func MessagesFinal(tail []byte, u Usage, receipt json.RawMessage) ([]byte, error
 	ev["usage"] = marshal(messageUsage{InputTokens: u.Input, OutputTokens: u.Output})
 	ev["receipt"] = receipt
 	out := sse("message_delta", marshal(ev))
+	if cut != "" {
+		return append(out, MessagesError("api_error", cut)...), nil
+	}
 	return append(out, sse("message_stop", []byte(`{"type":"message_stop"}`))...), nil
 }
 

@@ -802,23 +802,47 @@ func (s *ResponsesStream) Tail(cut string) []byte {
 	return marshal(map[string]any{"type": typ, "sequence_number": s.seq, "response": r})
 }
 
-// ResponsesFinal is a stream's closing event: the tail with the usage billed
-// and the signed receipt.
+// ResponsesFinal is a stream's closing event: the tail (a response.completed,
+// response.incomplete or response.failed event) with the usage billed and
+// the signed receipt. Every other field of the tail is kept, so an
+// upstream's own final event passes through with only these two set.
 func ResponsesFinal(tail []byte, u Usage, receipt json.RawMessage) ([]byte, error) {
-	var ev struct {
-		Type string                     `json:"type"`
-		Seq  int                        `json:"sequence_number"`
-		Resp map[string]json.RawMessage `json:"response"`
+	var ev map[string]json.RawMessage
+	var resp map[string]json.RawMessage
+	var typ string
+	if err := json.Unmarshal(tail, &ev); err != nil || json.Unmarshal(ev["response"], &resp) != nil || resp == nil ||
+		json.Unmarshal(ev["type"], &typ) != nil || typ == "" {
+		return nil, fmt.Errorf("response tail: not an event with a type and a response")
 	}
-	if err := json.Unmarshal(tail, &ev); err != nil || ev.Resp == nil {
-		return nil, fmt.Errorf("response tail: not an event with a response")
+	resp["usage"] = responseUsage(u)
+	ev["response"] = marshal(resp)
+	ev["receipt"] = receipt
+	return sse(typ, marshal(ev)), nil
+}
+
+// Event frames one named server-sent event.
+func Event(name string, data []byte) []byte { return sse(name, data) }
+
+// ResponsesFailed is the closing event of a passed-through Responses stream
+// that ended without its own: response.failed, with the last response object
+// the upstream sent (or a minimal one) and msg as its error.
+func ResponsesFailed(last json.RawMessage, id, model string, created int64, seq int, msg string) []byte {
+	resp := map[string]json.RawMessage{}
+	if json.Unmarshal(last, &resp) != nil || resp == nil {
+		resp = map[string]json.RawMessage{}
 	}
-	ev.Resp["usage"] = responseUsage(u)
-	var r response
-	if err := json.Unmarshal(marshal(ev.Resp), &r); err != nil {
-		return nil, fmt.Errorf("response tail: %w", err)
+	if _, ok := resp["id"]; !ok {
+		resp["id"], resp["object"], resp["created_at"], resp["output"] = marshal(id), marshal("response"), marshal(created), json.RawMessage("[]")
 	}
-	return sse(ev.Type, marshal(map[string]any{"type": ev.Type, "sequence_number": ev.Seq, "response": r, "receipt": receipt})), nil
+	resp["model"] = marshal(model)
+	resp["status"] = marshal("failed")
+	resp["error"] = marshal(map[string]string{"code": "server_error", "message": msg})
+	return marshal(map[string]any{"type": "response.failed", "sequence_number": seq, "response": resp})
+}
+
+// ResponsesErrorEvent is an error event of a Responses stream.
+func ResponsesErrorEvent(seq int, code, msg string) []byte {
+	return sse("error", marshal(map[string]any{"type": "error", "code": code, "message": msg, "param": nil, "sequence_number": seq}))
 }
 
 // ResponsesError is an error event (code and message as OpenAI's).

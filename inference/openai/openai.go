@@ -337,22 +337,43 @@ func (s *stream) Close() error {
 	return s.body.Close()
 }
 
-// streamError reads an in-stream error event ({"error": {...}} or
-// {"object":"error",...}) as an UpstreamError; nil for any other event.
+// streamError reads an in-stream error event ({"error": {...}},
+// {"object":"error",...}, or the Responses API's "error" and
+// "response.failed" events) as an UpstreamError; nil for any other event.
 func streamError(data []byte) *inference.UpstreamError {
-	if !bytes.Contains(data, []byte(`"error"`)) {
+	if !bytes.Contains(data, []byte(`"error"`)) && !bytes.Contains(data, []byte(`"response.failed"`)) {
 		return nil
 	}
 	var v struct {
-		Object  string          `json:"object"`
-		Message string          `json:"message"`
-		Error   json.RawMessage `json:"error"`
-		Choices json.RawMessage `json:"choices"`
+		Object   string          `json:"object"`
+		Type     string          `json:"type"`
+		Message  string          `json:"message"`
+		Error    json.RawMessage `json:"error"`
+		Choices  json.RawMessage `json:"choices"`
+		Response *struct {
+			Error *struct {
+				Message string `json:"message"`
+			} `json:"error"`
+		} `json:"response"`
 	}
 	if json.Unmarshal(data, &v) != nil || v.Choices != nil {
 		return nil
 	}
 	switch {
+	case v.Type == "error":
+		msg := v.Message
+		if msg == "" {
+			msg = "the upstream reported an error mid-stream"
+		}
+		return &inference.UpstreamError{Status: http.StatusBadGateway, Message: msg}
+	case v.Type == "response.failed":
+		msg := "the upstream's response failed"
+		if v.Response != nil && v.Response.Error != nil && v.Response.Error.Message != "" {
+			msg = v.Response.Error.Message
+		}
+		return &inference.UpstreamError{Status: http.StatusBadGateway, Message: msg}
+	case strings.HasPrefix(v.Type, "response."):
+		return nil // a Responses event whose response carries "error": null
 	case len(v.Error) > 0 && !bytes.Equal(v.Error, []byte("null")):
 		return &inference.UpstreamError{Status: http.StatusBadGateway, Message: errorMessage(data)}
 	case v.Object == "error":

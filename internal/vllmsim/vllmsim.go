@@ -4,7 +4,9 @@
 // one choice per prompt of a prompt array times n (best_of sequences
 // generated); max_tokens, max_completion_tokens, min_tokens and ignore_eos;
 // streams with stream_options.include_usage and continuous_usage_stats;
-// image_url parts as a fixed number of prompt tokens. It is not a model:
+// image_url parts as a fixed number of prompt tokens; and /v1/responses
+// (vLLM's Responses API: text input, usage on response.completed). It is
+// not a model:
 // its "tokens" are the words of a fixed vocabulary, and a prompt's tokens
 // are its Unicode characters plus a chat template's overhead.
 //
@@ -54,6 +56,8 @@ type Served struct {
 	PromptTokens     int // the prompt tokens it processed
 	CompletionTokens int // the tokens it generated
 	WrittenTokens    int // the generated tokens it wrote before it stopped
+	// Request is the last Responses API request body it was sent.
+	Request map[string]json.RawMessage
 }
 
 // ImageTokens is what one image_url part costs.
@@ -79,6 +83,7 @@ func Start() (*Server, error) {
 	mux.HandleFunc("POST /v1/chat/completions", s.generate(true))
 	mux.HandleFunc("POST /v1/completions", s.generate(false))
 	mux.HandleFunc("POST /v1/embeddings", s.embeddings)
+	mux.HandleFunc("POST /v1/responses", s.responses)
 	s.srv = &http.Server{Handler: mux, ReadHeaderTimeout: 10 * time.Second}
 	go func() { _ = s.srv.Serve(ln) }()
 	return s, nil
@@ -403,4 +408,107 @@ func (s *Server) embeddings(w http.ResponseWriter, hr *http.Request) {
 	}
 	w.Header().Set("Content-Type", "application/json")
 	_ = json.NewEncoder(w).Encode(out)
+}
+
+// responses serves the Responses API: a message of length() words for the
+// input's characters (plus the template's 10), plain or as the API's event
+// stream with its usage on response.completed.
+func (s *Server) responses(w http.ResponseWriter, hr *http.Request) {
+	var raw map[string]json.RawMessage
+	if err := json.NewDecoder(hr.Body).Decode(&raw); err != nil {
+		writeError(w, 400, "invalid JSON: "+err.Error())
+		return
+	}
+	var r struct {
+		Model     string          `json:"model"`
+		Input     json.RawMessage `json:"input"`
+		MaxOutput *int            `json:"max_output_tokens"`
+		Stream    bool            `json:"stream"`
+		User      string          `json:"user"`
+		Fault     Fault           `json:"vllmsim"`
+	}
+	b, _ := json.Marshal(raw)
+	_ = json.Unmarshal(b, &r)
+	// Faults may also come as metadata {"vllmsim": "<Fault JSON>"}, which
+	// a gateway that refuses unknown Responses fields passes through.
+	var meta map[string]string
+	if json.Unmarshal(raw["metadata"], &meta) == nil && meta["vllmsim"] != "" {
+		_ = json.Unmarshal([]byte(meta["vllmsim"]), &r.Fault)
+	}
+	pt := 10 + utf8.RuneCount(r.Input)
+	req := request{MaxTokens: r.MaxOutput, Fault: r.Fault}
+	ct := req.length()
+	s.record(r.User, func(v *Served) { v.PromptTokens += pt; v.CompletionTokens += ct; v.Request = raw })
+	var text strings.Builder
+	words := make([]string, ct)
+	for i := range words {
+		words[i] = word(i)
+		text.WriteString(words[i])
+	}
+	status := "completed"
+	var incomplete any
+	if r.MaxOutput != nil && ct >= *r.MaxOutput {
+		status, incomplete = "incomplete", map[string]string{"reason": "max_output_tokens"}
+	}
+	item := func(st, t string) map[string]any {
+		content := []any{}
+		if st == "completed" {
+			content = append(content, map[string]any{"type": "output_text", "text": t, "annotations": []any{}})
+		}
+		return map[string]any{"id": "msg_sim", "type": "message", "status": st, "role": "assistant", "content": content}
+	}
+	resp := func(st string, output []any, usage any) map[string]any {
+		return map[string]any{"id": "resp_sim", "object": "response", "created_at": time.Now().Unix(), "status": st,
+			"model": r.Model, "output": output, "usage": usage, "incomplete_details": incomplete, "error": nil}
+	}
+	usage := map[string]any{"input_tokens": pt, "output_tokens": ct, "total_tokens": pt + ct,
+		"input_tokens_details": map[string]int{"cached_tokens": 0}, "output_tokens_details": map[string]int{"reasoning_tokens": 0}}
+	if !r.Stream {
+		s.record(r.User, func(v *Served) { v.WrittenTokens += ct })
+		w.Header().Set("Content-Type", "application/json")
+		_ = json.NewEncoder(w).Encode(resp(status, []any{item("completed", text.String())}, usage))
+		return
+	}
+	fl, _ := w.(http.Flusher)
+	w.Header().Set("Content-Type", "text/event-stream")
+	w.WriteHeader(http.StatusOK)
+	seq := 0
+	send := func(typ string, v map[string]any) bool {
+		v["type"], v["sequence_number"] = typ, seq
+		seq++
+		b, _ := json.Marshal(v)
+		if _, err := fmt.Fprintf(w, "event: %s\ndata: %s\n\n", typ, b); err != nil {
+			return false
+		}
+		if fl != nil {
+			fl.Flush()
+		}
+		return true
+	}
+	send("response.created", map[string]any{"response": resp("in_progress", []any{}, nil)})
+	send("response.output_item.added", map[string]any{"output_index": 0, "item": item("in_progress", "")})
+	send("response.content_part.added", map[string]any{"item_id": "msg_sim", "output_index": 0, "content_index": 0,
+		"part": map[string]any{"type": "output_text", "text": "", "annotations": []any{}}})
+	for i, wd := range words {
+		if i == r.Fault.DropAfter && i > 0 {
+			if hj, ok := w.(http.Hijacker); ok {
+				if c, _, err := hj.Hijack(); err == nil {
+					c.Close()
+				}
+			}
+			return
+		}
+		if !send("response.output_text.delta", map[string]any{"item_id": "msg_sim", "output_index": 0, "content_index": 0, "delta": wd}) {
+			return
+		}
+		s.record(r.User, func(v *Served) { v.WrittenTokens++ })
+	}
+	send("response.output_text.done", map[string]any{"item_id": "msg_sim", "output_index": 0, "content_index": 0, "text": text.String()})
+	send("response.content_part.done", map[string]any{"item_id": "msg_sim", "output_index": 0, "content_index": 0,
+		"part": map[string]any{"type": "output_text", "text": text.String(), "annotations": []any{}}})
+	send("response.output_item.done", map[string]any{"output_index": 0, "item": item("completed", text.String())})
+	if r.Fault.OmitUsage {
+		usage = nil
+	}
+	send("response."+status, map[string]any{"response": resp(status, []any{item("completed", text.String())}, usage)})
 }

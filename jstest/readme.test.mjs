@@ -139,14 +139,16 @@ test('README: the demo command from a fresh clone, then its curl and OpenAI SDK 
   assert.ok(apiBlock, 'the API section has no curl lines for /v1/responses and /v1/messages');
   assert.ok(vars.ANTHROPIC_BASE_URL && vars.ANTHROPIC_API_KEY, 'the demo prints no ANTHROPIC_ export lines');
   const { stdout: apiOut } = await execFileP('bash', ['-c', `${exportLines.join('\n')}\n${apiBlock.body}`], { cwd: clone, env: newcomerEnv(), timeout: 60_000 });
-  const answers = apiOut.split(/^(?=HTTP\/1\.1 )/m).filter((a) => a.trim());
+  // curl -s -D - prints each answer's headers then its body, which has no
+  // final newline: the next answer's status line follows right after it.
+  const answers = apiOut.split(/(?=HTTP\/1\.1 \d{3} )/).filter((a) => a.trim());
   assert.equal(answers.length, 2, `two answers expected:\n${apiOut}`);
   for (const a of answers) {
     assert.match(a, /^HTTP\/1\.1 200/, a);
     const rc = decodeReceiptHeader((a.match(/^Imogate-Receipt: (\S+)\r?$/mi) ?? [])[1]);
     assert.equal(recoverWithEthers(rc), rc.signer, 'an API-section call\'s receipt does not verify');
   }
-  assert.equal(JSON.parse(answers[0].slice(answers[0].indexOf('\r\n\r\n') + 4)).object, 'response');
+  assert.equal(JSON.parse(answers[0].slice(answers[0].indexOf('\r\n\r\n') + 4)).object, 'response', answers[0]);
   assert.equal(JSON.parse(answers[1].slice(answers[1].indexOf('\r\n\r\n') + 4)).type, 'message');
 
   // Ctrl-C stops everything: the demo exits cleanly and its Redis is gone.

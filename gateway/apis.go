@@ -8,6 +8,7 @@ import (
 	"strings"
 
 	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/gofiber/fiber/v2"
 
 	"github.com/imogate/imogate/gateway/dialect"
@@ -83,6 +84,11 @@ func (c *call) passBody() []byte {
 	out["model"], _ = json.Marshal(c.model.Upstream)
 	out["max_output_tokens"], _ = json.Marshal(c.maxTokens)
 	out["store"] = json.RawMessage("false")
+	// A hosted upstream bills its own service tiers and cache retention at
+	// its rates, not the model's price: the operator's choice, not the
+	// client's.
+	delete(out, "service_tier")
+	delete(out, "prompt_cache_retention")
 	b, _ := json.Marshal(out)
 	return b
 }
@@ -152,10 +158,10 @@ func (h *heldCall) newFramer() framer {
 	return chatFramer{}
 }
 
-// final is a stream's closing bytes, carrying the signed receipt: rebuilt
-// from tail alone, so an idempotent replay sends them byte for byte again.
-// cut, if not nil, is why the stream ended early.
-func (c *call) final(tail []byte, u inference.Usage, rc metering.SignedReceipt, cut error) ([]byte, error) {
+// final is a stream's closing bytes, carrying the signed receipt (and, for a
+// stream cut short, the error event saying so): rebuilt from tail alone, so
+// an idempotent replay sends them byte for byte again.
+func (c *call) final(tail []byte, u inference.Usage, rc metering.SignedReceipt) ([]byte, error) {
 	du := dialect.Usage{Input: u.PromptTokens, Output: u.CompletionTokens}
 	switch c.api {
 	case apiResponses:
@@ -169,19 +175,17 @@ func (c *call) final(tail []byte, u inference.Usage, rc metering.SignedReceipt, 
 		if err != nil {
 			return nil, err
 		}
-		why := ""
-		if cut != nil {
-			why = cutMessage(cut, rc.ID)
-		}
-		return dialect.MessagesFinal(tail, du, js, why)
+		return dialect.MessagesFinal(tail, du, js)
 	}
-	final, err := receiptChunk(tail, c.model.Name, u, rc)
+	chunk, recorded := unwrapChatTail(tail)
+	final, err := receiptChunk(chunk, c.model.Name, u, rc)
 	if err != nil {
 		return nil, err
 	}
-	if cut != nil {
+	if recorded != nil {
 		// The receipt first, so a client that stops at the error has it.
-		return join(append([][]byte{[]byte("data: "), final, []byte("\n\n")}, cutEvent(cut, rc.ID)...)), nil
+		ev := errorEvent(&APIError{Type: recorded.Type, Code: "stream_interrupted", Message: recorded.Message})
+		return join(append([][]byte{[]byte("data: "), final, []byte("\n\n")}, ev...)), nil
 	}
 	return join(receiptEvent(final)), nil
 }
@@ -206,12 +210,41 @@ func (chatFramer) chunk(data []byte) []byte {
 	return join([][]byte{[]byte("data: "), data, []byte("\n\n")})
 }
 func (chatFramer) close() []byte { return nil }
-func (chatFramer) tail(usageChunk []byte, _ error, _ common.Hash) []byte {
+func (chatFramer) tail(usageChunk []byte, cut error, rid common.Hash) []byte {
 	if usageChunk == nil {
-		return []byte("{}")
+		usageChunk = []byte("{}")
 	}
-	return usageChunk
+	if cut == nil {
+		return usageChunk
+	}
+	// A cut stream's tail records the cut, so an idempotent replay ends
+	// with the same error event as the first answer.
+	b, _ := json.Marshal(chatCutTail{Cut: &recordedCut{Type: toAPIError(cut).Type, Message: cutMessage(cut, rid)}, Chunk: usageChunk})
+	return b
 }
+
+// chatCutTail is a cut chat stream's tail: the usage chunk and the cut.
+type chatCutTail struct {
+	Cut   *recordedCut    `json:"imogate_cut"`
+	Chunk json.RawMessage `json:"chunk"`
+}
+
+// recordedCut is the error event a cut stream ends with.
+type recordedCut struct {
+	Type    string `json:"type"`
+	Message string `json:"message"`
+}
+
+// unwrapChatTail returns a chat tail's usage chunk and, for a cut stream,
+// its cut (tails stored before cuts were recorded are plain usage chunks).
+func unwrapChatTail(tail []byte) ([]byte, *recordedCut) {
+	var w chatCutTail
+	if json.Unmarshal(tail, &w) != nil || w.Cut == nil {
+		return tail, nil
+	}
+	return w.Chunk, w.Cut
+}
+
 func (chatFramer) fail(err error) []byte { return join(errorEvent(err)) }
 
 type responsesFramer struct{ st *dialect.ResponsesStream }
@@ -295,7 +328,12 @@ type messagesFramer struct{ st *dialect.MessagesStream }
 func (f *messagesFramer) start() []byte                                { return f.st.Start() }
 func (f *messagesFramer) chunk(data []byte) []byte                     { return f.st.Chunk(data) }
 func (f *messagesFramer) close() []byte                                { return f.st.Close() }
-func (f *messagesFramer) tail(_ []byte, _ error, _ common.Hash) []byte { return f.st.Tail() }
+func (f *messagesFramer) tail(_ []byte, cut error, rid common.Hash) []byte {
+	if cut != nil {
+		return f.st.Tail(cutMessage(cut, rid))
+	}
+	return f.st.Tail("")
+}
 func (f *messagesFramer) fail(err error) []byte {
 	ae := toAPIError(err)
 	return dialect.MessagesError(anthropicType(ae.Status), ae.Message)
@@ -357,9 +395,25 @@ func anthropicType(status int) string {
 	return "api_error"
 }
 
-// anthropicRoute reports whether a path is served in Anthropic's API.
+// anthropicRoute reports whether a path is served in Anthropic's API (the
+// router matches paths case-insensitively).
 func anthropicRoute(path string) bool {
+	path = strings.ToLower(path)
 	return path == "/v1/messages" || strings.HasPrefix(path, "/v1/messages/")
+}
+
+// idemHash is what an Idempotency-Key's record matches a retry by: the
+// request bytes' hash, and for the translated APIs the API too, so a body
+// valid on two routes (a Messages body is a valid Chat Completions body) is
+// never answered with another route's stored response.
+func (a clientAPI) idemHash(body []byte, requestHash common.Hash) common.Hash {
+	switch a {
+	case apiResponses:
+		return crypto.Keccak256Hash([]byte("responses\n"), body)
+	case apiMessages:
+		return crypto.Keccak256Hash([]byte("messages\n"), body)
+	}
+	return requestHash
 }
 
 func (e *APIError) anthropicBody() anthropicError {

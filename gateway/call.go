@@ -408,7 +408,7 @@ func (c *call) promptCount() uint64 {
 		return c.promptBound
 	}
 	n := uint64(c.model.Counter.CountTokens(inference.RequestText(c.body))) + c.media
-	if c.endpoint == inference.ChatCompletions {
+	if c.endpoint == inference.ChatCompletions || c.endpoint == inference.Responses {
 		n += uint64(c.model.PromptOverhead)
 	}
 	return min(n, c.promptBound)

@@ -176,8 +176,10 @@ func (s *Server) paid(ep inference.Endpoint, api clientAPI) fiber.Handler {
 		}
 		if call.pass != nil {
 			// The upstream reads the Responses request itself: its bytes
-			// bound the prompt as the translation's do.
+			// bound the prompt as the translation's do, and are what a
+			// prompt the upstream does not report is counted over.
 			call.promptBound = max(call.promptBound, uint64(len(upBody))+call.media+uint64(call.model.PromptOverhead))
+			call.body = upBody
 		}
 		if err := s.seqs.haltedErr(call.model.Token); err != nil {
 			return err
@@ -198,7 +200,7 @@ func (s *Server) paid(ep inference.Endpoint, api clientAPI) fiber.Handler {
 		res, replay, err := s.store.Reserve(ctx, metering.ReserveRequest{
 			Token: call.model.Token, Account: p.Account, ReceiptID: rid, Amount: maxFee,
 			TTL:            call.model.Timeout + s.reservationTTL,
-			IdempotencyKey: idemKey, BodyHash: requestHash, IdempotencyTTL: s.idemTTL,
+			IdempotencyKey: idemKey, BodyHash: api.idemHash(body, requestHash), IdempotencyTTL: s.idemTTL,
 		})
 		if err != nil {
 			return err
@@ -464,7 +466,7 @@ func (s *Server) writeReplay(c *fiber.Ctx, call *call, r *metering.Replay) error
 	body := r.Body
 	if len(r.Tail) > 0 {
 		u := inference.Usage{PromptTokens: rc.PromptTokens, CompletionTokens: rc.CompletionTokens}
-		final, err := call.final(r.Tail, u, rc, nil)
+		final, err := call.final(r.Tail, u, rc)
 		if err != nil {
 			return err
 		}

@@ -231,7 +231,7 @@ func (s *Server) relay(w *bufio.Writer, h *heldCall, st inference.Stream, start 
 		s.log.Warn("stream cut short after content was delivered; charged what was delivered", "receipt_id", rc.ID.Hex(),
 			"completion_tokens", rc.CompletionTokens, "fee_wei", rc.Fee.String(), "err", cut)
 	}
-	final, err := h.call.final(tail, inference.Usage{PromptTokens: rc.PromptTokens, CompletionTokens: rc.CompletionTokens}, rc, cut)
+	final, err := h.call.final(tail, inference.Usage{PromptTokens: rc.PromptTokens, CompletionTokens: rc.CompletionTokens}, rc)
 	if err != nil {
 		s.log.Error("build receipt event", "err", err)
 		return
@@ -252,16 +252,6 @@ func receiptEvent(final []byte) [][]byte {
 func errorEvent(err error) [][]byte {
 	eb, _ := json.Marshal(toAPIError(err).body())
 	return [][]byte{[]byte("data: "), eb, []byte("\n\ndata: [DONE]\n\n")}
-}
-
-// cutEvent is the last event of a stream the upstream (or a shutdown) cut
-// short after content was delivered: the cause, and that what was delivered
-// was charged under the receipt just sent.
-func cutEvent(cause error, rid common.Hash) [][]byte {
-	ae := *toAPIError(cause)
-	ae.Code = "stream_interrupted"
-	ae.Message = cutMessage(cause, rid)
-	return errorEvent(&ae)
 }
 
 // errShuttingDown cuts the streams still running when a shutdown runs out

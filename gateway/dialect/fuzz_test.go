@@ -116,7 +116,7 @@ func FuzzStreams(f *testing.F) {
 		if err != nil {
 			t.Fatal(err)
 		}
-		m, err := MessagesFinal(ms.Tail(), Usage{1, 2}, json.RawMessage(`{}`), "")
+		m, err := MessagesFinal(ms.Tail(""), Usage{1, 2}, json.RawMessage(`{}`))
 		if err != nil {
 			t.Fatal(err)
 		}

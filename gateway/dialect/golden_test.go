@@ -113,7 +113,7 @@ func translateStream(t *testing.T, tr *Translated, messages bool, sse []byte) []
 	var final []byte
 	var err error
 	if messages {
-		final, err = MessagesFinal(st.(*MessagesStream).Tail(), usage, goldenReceipt, "")
+		final, err = MessagesFinal(st.(*MessagesStream).Tail(""), usage, goldenReceipt)
 	} else {
 		final, err = ResponsesFinal(rs.Tail(""), usage, goldenReceipt)
 	}

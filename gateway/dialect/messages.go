@@ -605,20 +605,31 @@ func (s *MessagesStream) Chunk(chunk []byte) []byte {
 func (s *MessagesStream) Close() []byte { return s.stopBlock(nil) }
 
 // Tail is what the closing events are rebuilt from: the message_delta
-// without its usage.
-func (s *MessagesStream) Tail() []byte {
+// without its usage, and for a stream cut short (cut is why) the cut, so an
+// idempotent replay ends as the first answer did.
+func (s *MessagesStream) Tail(cut string) []byte {
 	r, seq := stopReason(s.finish, s.stop)
-	return marshal(map[string]any{"type": "message_delta", "delta": map[string]any{"stop_reason": r, "stop_sequence": seq}})
+	ev := map[string]any{"type": "message_delta", "delta": map[string]any{"stop_reason": r, "stop_sequence": seq}}
+	if cut != "" {
+		ev[cutKey] = cut
+	}
+	return marshal(ev)
 }
+
+// cutKey marks a tail's cut; it is never sent.
+const cutKey = "imogate_cut"
 
 // MessagesFinal is a stream's closing events: message_delta with the usage
 // billed and the signed receipt, then message_stop; or, for a stream cut
-// short (cut is why), then an error event saying so.
-func MessagesFinal(tail []byte, u Usage, receipt json.RawMessage, cut string) ([]byte, error) {
+// short, an error event saying so.
+func MessagesFinal(tail []byte, u Usage, receipt json.RawMessage) ([]byte, error) {
 	var ev map[string]json.RawMessage
 	if err := json.Unmarshal(tail, &ev); err != nil {
 		return nil, fmt.Errorf("message_delta tail: %w", err)
 	}
+	var cut string
+	_ = json.Unmarshal(ev[cutKey], &cut)
+	delete(ev, cutKey)
 	ev["usage"] = marshal(messageUsage{InputTokens: u.Input, OutputTokens: u.Output})
 	ev["receipt"] = receipt
 	out := sse("message_delta", marshal(ev))

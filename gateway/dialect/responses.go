@@ -198,7 +198,11 @@ func inputOf(raw json.RawMessage) ([]chatMessage, *Error) {
 			out = append(out, m)
 		case "reasoning":
 			// Earlier reasoning is not part of a Chat Completions
-			// conversation: dropped.
+			// conversation: dropped (an upstream serving the Responses API
+			// reads it, so its fields are checked all the same).
+			if _, err := object(it, p, "type", "id", "summary", "content", "encrypted_content", "status"); err != nil {
+				return nil, err
+			}
 		case "item_reference":
 			return nil, errf(p+".type", "%s: item references need stored items; %s", p, errStateless)
 		default:

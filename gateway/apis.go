@@ -325,9 +325,9 @@ func (f *passFramer) fail(err error) []byte {
 
 type messagesFramer struct{ st *dialect.MessagesStream }
 
-func (f *messagesFramer) start() []byte                                { return f.st.Start() }
-func (f *messagesFramer) chunk(data []byte) []byte                     { return f.st.Chunk(data) }
-func (f *messagesFramer) close() []byte                                { return f.st.Close() }
+func (f *messagesFramer) start() []byte            { return f.st.Start() }
+func (f *messagesFramer) chunk(data []byte) []byte { return f.st.Chunk(data) }
+func (f *messagesFramer) close() []byte            { return f.st.Close() }
 func (f *messagesFramer) tail(_ []byte, cut error, rid common.Hash) []byte {
 	if cut != nil {
 		return f.st.Tail(cutMessage(cut, rid))

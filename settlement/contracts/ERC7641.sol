@@ -21,10 +21,13 @@ import {IERC7641} from "./IERC7641.sol";
  *
  * Rules that EIP-7641 leaves open, as this contract fixes them:
  *
- * - Snapshot ids start at 1 and increase by 1. A snapshot captures every balance and the total supply
- *   as of the end of the transaction before it; balances are stored with OpenZeppelin `Checkpoints`
- *   keyed by the snapshot id in force when they changed, so a snapshot costs O(1) whatever the number
- *   of holders. Balances and supply are capped at 2^208 - 1 tokens (the checkpoint value width).
+ * - Snapshot ids start at 1 and increase by 1. A snapshot's shares are the balances and the total
+ *   supply as of the end of the block BEFORE the block that takes it (the rule OpenZeppelin's `Votes`
+ *   uses for `getPastVotes`): balances are stored with OpenZeppelin `Checkpoints` keyed by block
+ *   number, and a snapshot records `block.number - 1`, so a snapshot costs O(1) whatever the number of
+ *   holders. Tokens held only within the snapshot's own block earn nothing from it: borrowing tokens,
+ *   taking a snapshot and returning them in one block (a flash loan) moves no revenue. Balances and
+ *   supply are capped at 2^208 - 1 tokens (the checkpoint value width).
  * - The rate limit is time-based: `snapshot()` reverts before `lastSnapshotTime + snapshotInterval`.
  *   The first snapshot may be taken `snapshotInterval` seconds after deployment.
  * - Pending revenue is everything in the contract's balance that is not reserved, so ETH forced in
@@ -44,7 +47,8 @@ import {IERC7641} from "./IERC7641.sol";
  *   pays the sum in a single transfer.
  * - A burn redeems `amount / totalSupply` of the burn pool plus the same fraction of the burn-pool share
  *   of the pending revenue (the `100 - percentClaimable`% that the next snapshot would move to the burn
- *   pool), so burning just before a snapshot forfeits nothing but the holder's claim on that snapshot.
+ *   pool), so burning before a snapshot forfeits nothing but the holder's claim on that snapshot (a
+ *   burn in the snapshot's own block keeps that claim: the snapshot reads the block before).
  *   Burning zero tokens reverts.
  * - If the total supply is zero at a snapshot, nobody can claim, so the whole pending revenue goes to the
  *   burn pool (where, without holders, it stays locked).
@@ -71,6 +75,7 @@ abstract contract ERC7641 is ERC20, ReentrancyGuardTransient, IERC7641 {
     uint256 private _redeemedFromPending;
 
     mapping(uint256 snapshotId => uint256) private _claimableAt;
+    mapping(uint256 snapshotId => uint48 blockNumber) private _snapshotBlock;
     mapping(uint256 snapshotId => mapping(address account => bool)) private _claimed;
     mapping(address account => Checkpoints.Trace208) private _balanceHistory;
     Checkpoints.Trace208 private _supplyHistory;
@@ -127,6 +132,8 @@ abstract contract ERC7641 is ERC20, ReentrancyGuardTransient, IERC7641 {
         snapshotId = uint256(currentSnapshotId) + 1;
         currentSnapshotId = SafeCast.toUint48(snapshotId);
         lastSnapshotTime = SafeCast.toUint48(block.timestamp);
+        _snapshotBlock[snapshotId] = SafeCast.toUint48(block.number - 1);
+        _snapshotBlock[snapshotId] = SafeCast.toUint48(block.number - 1);
 
         uint256 newRevenue = _pendingGross();
         uint256 claimable = totalSupply() == 0 ? 0 : (newRevenue * percentClaimable) / 100;
@@ -201,6 +208,12 @@ abstract contract ERC7641 is ERC20, ReentrancyGuardTransient, IERC7641 {
         return _supplyHistory.upperLookupRecent(_keyBefore(snapshotId));
     }
 
+    /// @notice The block whose closing balances snapshot `snapshotId` shares by: the one before the block
+    /// that took it (reverts for an unknown id).
+    function snapshotBlock(uint256 snapshotId) external view returns (uint256) {
+        return _keyBefore(snapshotId);
+    }
+
     /// @notice The total wei made claimable at snapshot `snapshotId` (0 for an unknown id).
     function claimableAtSnapshot(uint256 snapshotId) external view returns (uint256) {
         return _claimableAt[snapshotId];
@@ -227,10 +240,10 @@ abstract contract ERC7641 is ERC20, ReentrancyGuardTransient, IERC7641 {
         return address(this).balance - _claimPool - _burnPool;
     }
 
-    /// @dev Records balances and supply at the current snapshot id after every ERC-20 update.
+    /// @dev Records balances and supply at the current block after every ERC-20 update.
     function _update(address from, address to, uint256 value) internal virtual override {
         super._update(from, to, value);
-        uint48 key = currentSnapshotId;
+        uint48 key = SafeCast.toUint48(block.number);
         if (from == address(0) || to == address(0)) {
             _supplyHistory.push(key, SafeCast.toUint208(totalSupply()));
         }
@@ -267,10 +280,10 @@ abstract contract ERC7641 is ERC20, ReentrancyGuardTransient, IERC7641 {
         fromPending = Math.mulDiv(amount, pendingBurnShare - _redeemedFromPending, supply);
     }
 
-    /// @dev The checkpoint key holding values as of snapshot `snapshotId`: the last change made while
-    /// the previous snapshot id was current.
+    /// @dev The checkpoint key holding values as of snapshot `snapshotId`: the block before the one that
+    /// took it.
     function _keyBefore(uint256 snapshotId) private view returns (uint48) {
         if (snapshotId == 0 || snapshotId > currentSnapshotId) revert ERC7641InvalidSnapshot(snapshotId);
-        return uint48(snapshotId - 1);
+        return _snapshotBlock[snapshotId];
     }
 }

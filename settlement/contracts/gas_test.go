@@ -169,7 +169,7 @@ func TestGasTable(t *testing.T) {
 	data = tokenABI.PackTransfer(addr(holderBKey), half)
 	rows = append(rows, txRow("token transfer to a new holder", "writes balance checkpoints for both sides", e.send(holderAKey, token, data, nil), data))
 	data = tokenABI.PackTransfer(addr(holderBKey), big.NewInt(1))
-	rows = append(rows, txRow("token transfer to an existing holder", "same snapshot period: checkpoints updated in place", e.send(holderAKey, token, data, nil), data))
+	rows = append(rows, txRow("token transfer to an existing holder", "the next block: a new checkpoint for each side (a second transfer in one block updates them in place)", e.send(holderAKey, token, data, nil), data))
 	chaintest.Advance(t, e.b, 24*time.Hour)
 	data = tokenABI.PackSnapshot()
 	rows = append(rows, txRow("snapshot", "with pending revenue; O(1) in the number of holders", e.send(payerKey, token, data, nil), data))

@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"errors"
 	"fmt"
+	"github.com/ethereum/go-ethereum"
 	"math/big"
 	"slices"
 	"strings"
@@ -95,6 +96,16 @@ func (e *env) send(key *ecdsa.PrivateKey, c *bind.BoundContract, data []byte, va
 	e.t.Helper()
 	opts := chaintest.Transactor(e.t, key)
 	opts.Value = value
+	// Estimated as wallets do, with a margin: the node estimates in the
+	// latest block's context, where a token transfer may update a balance
+	// checkpoint of that block, and the transaction runs in the next block,
+	// where it adds one (about 20k gas more per balance written).
+	to := c.Address()
+	gas, err := e.b.Client().EstimateGas(e.t.Context(), ethereum.CallMsg{From: addr(key), To: &to, Data: data, Value: value})
+	if err != nil {
+		e.t.Fatalf("estimate: %v (revert %s)", err, revertName(err))
+	}
+	opts.GasLimit = 2*gas + 30_000
 	tx, err := bind.Transact(c, opts, data)
 	if err != nil {
 		e.t.Fatalf("transact: %v (revert %s)", err, revertName(err))

@@ -483,3 +483,60 @@ func runRevenueProgram(t *testing.T, prog []byte) (done [5]int) {
 	}
 	return done
 }
+
+// TestSnapshotIgnoresSameBlockBorrow is the just-in-time snapshot of issue
+// 14: in one block, A lends B 900 of its 1,000 tokens, B takes a snapshot,
+// and B returns them. B held nothing at the end of the block before, so B
+// can claim nothing, and A can claim the whole claimable revenue. A holder
+// as of the end of the previous block, by contrast, shares.
+func TestSnapshotIgnoresSameBlockBorrow(t *testing.T) {
+	e := newTokenEnv(t, 1000, 100)
+	e.pay(payerKey, e.token, chaintest.Ether)
+	chaintest.Advance(t, e.b, testInterval)
+
+	// Three transactions, one block: fixed gas limits (B's return could not
+	// be estimated before the loan), mined together.
+	sendUnmined := func(k *ecdsa.PrivateKey, data []byte) *types.Transaction {
+		opts := chaintest.Transactor(t, k)
+		opts.GasLimit = 500_000
+		tx, err := bind.Transact(e.token, opts, data)
+		if err != nil {
+			t.Fatal(err)
+		}
+		return tx
+	}
+	borrow := sendUnmined(holderAKey, tokenABI.PackTransfer(addr(holderBKey), big.NewInt(900)))
+	snap := sendUnmined(holderBKey, tokenABI.PackSnapshot())
+	repay := sendUnmined(holderBKey, tokenABI.PackTransfer(addr(holderAKey), big.NewInt(900)))
+	e.b.Commit()
+	var block uint64
+	for _, tx := range []*types.Transaction{borrow, snap, repay} {
+		r, err := e.b.Client().TransactionReceipt(t.Context(), tx.Hash())
+		if err != nil || r.Status != types.ReceiptStatusSuccessful {
+			t.Fatalf("transaction %s failed: %v", tx.Hash(), err)
+		}
+		if block != 0 && r.BlockNumber.Uint64() != block {
+			t.Fatal("the borrow, snapshot and return are not in one block")
+		}
+		block = r.BlockNumber.Uint64()
+	}
+	id := big.NewInt(1)
+	if got := call(t, e.token, tokenABI.PackSnapshotBlock(id), tokenABI.UnpackSnapshotBlock); got.Uint64() != block-1 {
+		t.Fatalf("snapshot block %d, want %d (the block before the snapshot's)", got, block-1)
+	}
+	if b := call(t, e.token, tokenABI.PackBalanceOfAt(addr(holderBKey), id), tokenABI.UnpackBalanceOfAt); b.Sign() != 0 {
+		t.Fatalf("the borrower's balance at the snapshot is %s, want 0", b)
+	}
+	if c := e.claimable(holderBKey, 1); c.Sign() != 0 {
+		t.Fatalf("the borrower can claim %s wei", c)
+	}
+	wantBig(t, "the lender's claim", e.claimable(holderAKey, 1), chaintest.Ether)
+	e.expectRevert(holderBKey, e.token, tokenABI.PackClaim(id), nil, bindings.RevenueShareTokenERC7641NothingToClaimErrorID())
+
+	// Held at the end of the block before the snapshot's: shares.
+	e.transfer(holderAKey, holderCKey, 250)
+	e.pay(payerKey, e.token, chaintest.Ether)
+	s2 := e.snapshotNow()
+	quarter := new(big.Int).Div(chaintest.Ether, big.NewInt(4))
+	wantBig(t, "a holder of the previous block's claim", e.claimable(holderCKey, s2), quarter)
+}

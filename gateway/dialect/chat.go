@@ -19,6 +19,10 @@ type answer struct {
 	// stop_reason).
 	Finish  string
 	StopSeq *string
+	// Logprobs is the choice's logprobs.content: one entry per token
+	// (token, logprob, bytes, top_logprobs), the shape the Responses API's
+	// output_text logprobs share.
+	Logprobs []json.RawMessage
 }
 
 // call is a tool call, or a piece of one in a stream.
@@ -50,6 +54,12 @@ func readAnswer(body []byte, key string) (answer, bool) {
 	var stop string
 	if json.Unmarshal(ch["stop_reason"], &stop) == nil && stop != "" {
 		a.StopSeq = &stop
+	}
+	var lp struct {
+		Content []json.RawMessage `json:"content"`
+	}
+	if json.Unmarshal(ch["logprobs"], &lp) == nil {
+		a.Logprobs = lp.Content
 	}
 	var m map[string]json.RawMessage
 	if json.Unmarshal(ch[key], &m) != nil {

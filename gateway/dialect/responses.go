@@ -567,6 +567,8 @@ type item struct {
 	index  int
 	text   strings.Builder // reasoning or message text, or the arguments
 	refuse bool            // a message's text is a refusal
+	// logprobs are a message's token logprobs, when the client asked.
+	logprobs []json.RawMessage
 	callID string
 	name   string
 	done   bool
@@ -595,7 +597,14 @@ func (it *item) part() any {
 	if it.refuse {
 		return map[string]string{"type": "refusal", "refusal": it.text.String()}
 	}
-	return map[string]any{"type": "output_text", "annotations": []any{}, "logprobs": []any{}, "text": it.text.String()}
+	return map[string]any{"type": "output_text", "annotations": []any{}, "logprobs": it.logprobList(), "text": it.text.String()}
+}
+
+func (it *item) logprobList() []json.RawMessage {
+	if it.logprobs == nil {
+		return []json.RawMessage{}
+	}
+	return it.logprobs
 }
 
 // ChatToResponse translates a chat completion into a Response object.
@@ -612,7 +621,7 @@ func (t *Translated) ChatToResponse(chat []byte, id, model string, created int64
 		r.Output = append(r.Output, it.json("completed"))
 	}
 	if a.Text != "" || a.Refusal != "" || len(a.Calls) == 0 {
-		it := &item{kind: "message", id: ids("msg", 0), refuse: a.Text == "" && a.Refusal != ""}
+		it := &item{kind: "message", id: ids("msg", 0), refuse: a.Text == "" && a.Refusal != "", logprobs: a.Logprobs}
 		it.text.WriteString(a.Text + a.Refusal)
 		r.Output = append(r.Output, it.json("completed"))
 	}
@@ -710,7 +719,7 @@ func (s *ResponsesStream) closeItem(out []byte) []byte {
 			m["refusal"] = it.text.String()
 			out = append(out, s.event("response.refusal.done", m)...)
 		} else {
-			m["text"], m["logprobs"] = it.text.String(), []any{}
+			m["text"], m["logprobs"] = it.text.String(), it.logprobList()
 			out = append(out, s.event("response.output_text.done", m)...)
 		}
 		p := with("content_index", 0)
@@ -760,7 +769,12 @@ func (s *ResponsesStream) Chunk(chunk []byte) []byte {
 		if piece.refuse {
 			out = append(out, s.event("response.refusal.delta", m)...)
 		} else {
-			m["logprobs"] = []any{}
+			lp := a.Logprobs
+			if lp == nil {
+				lp = []json.RawMessage{}
+			}
+			m["logprobs"] = lp
+			s.open.logprobs = append(s.open.logprobs, a.Logprobs...)
 			out = append(out, s.event("response.output_text.delta", m)...)
 		}
 	}

@@ -569,9 +569,9 @@ type item struct {
 	refuse bool            // a message's text is a refusal
 	// logprobs are a message's token logprobs, when the client asked.
 	logprobs []json.RawMessage
-	callID string
-	name   string
-	done   bool
+	callID   string
+	name     string
+	done     bool
 }
 
 func (it *item) json(status string) json.RawMessage {

@@ -38,8 +38,11 @@ func newAuditCmd() *cobra.Command {
 over JSON-RPC (--rpc) and the published batch archive (--archive, the directory the
 batcher writes: <token>/<batchId>/{tree.json,receipts.ndjson,settlement.json}).
 
-Each check prints PASS, FAIL or SKIP with what it found; --json prints the report
-as JSON. The exit status is non-zero if any check fails.`,
+Each check prints PASS, FAIL or SKIP with what it found, then the result: PASS
+(every check passed), FAIL (one failed) or INCOMPLETE (none failed but some
+could not be made, e.g. without --archive, or a token that logs no revenue
+events); --json prints the report as JSON. Exit status: 0 PASS, 1 FAIL,
+2 INCOMPLETE.`,
 	}
 	pf := c.PersistentFlags()
 	pf.StringVar(&f.rpc, "rpc", "", "JSON-RPC URL of a node of the settlement chain (required)")
@@ -178,7 +181,10 @@ func (f *auditFlags) run(cmd *cobra.Command, needArchive bool, do func(*audit.Au
 		printReport(out, rep)
 	}
 	if !rep.OK {
-		return fmt.Errorf("audit failed: %s", strings.Join(rep.Failed(), ", "))
+		return &exitError{code: 1, err: fmt.Errorf("audit failed: %s", strings.Join(rep.Failed(), ", "))}
+	}
+	if rep.Result == audit.Incomplete {
+		return &exitError{code: 2, err: fmt.Errorf("audit incomplete: not checked: %s", strings.Join(rep.Skipped(), ", "))}
 	}
 	return nil
 }
@@ -206,9 +212,14 @@ func printReport(w io.Writer, rep *audit.Report) {
 		}
 		fmt.Fprintf(w, "totals: %s\n", strings.Join(parts, " "))
 	}
-	if failed == 0 {
+	switch rep.Result {
+	case audit.Pass:
 		fmt.Fprintf(w, "RESULT: PASS (%d checks)\n", len(rep.Checks))
-	} else {
+	case audit.Incomplete:
+		skipped := rep.Skipped()
+		fmt.Fprintf(w, "RESULT: INCOMPLETE (%d of %d checks could not be made: %s; nothing failed, but what was not checked is not shown to hold)\n",
+			len(skipped), len(rep.Checks), strings.Join(skipped, ", "))
+	default:
 		fmt.Fprintf(w, "RESULT: FAIL (%d of %d checks failed)\n", failed, len(rep.Checks))
 	}
 }

@@ -15,6 +15,8 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"github.com/ethereum/go-ethereum/crypto"
+	"github.com/imogate/imogate/settlement/contracts"
 	"math/big"
 
 	"github.com/ethereum/go-ethereum"
@@ -35,6 +37,7 @@ type Chain interface {
 	CallContract(ctx context.Context, call ethereum.CallMsg, blockNumber *big.Int) ([]byte, error)
 	FilterLogs(ctx context.Context, q ethereum.FilterQuery) ([]types.Log, error)
 	TransactionReceipt(ctx context.Context, txHash common.Hash) (*types.Receipt, error)
+	CodeAt(ctx context.Context, account common.Address, blockNumber *big.Int) ([]byte, error)
 }
 
 // Config says what to audit against.
@@ -97,12 +100,17 @@ func New(cfg Config) (*Auditor, error) {
 type Status string
 
 // Check outcomes. A skipped check could not apply (its input is missing or
-// an earlier check failed); it neither passes nor fails the audit.
+// an earlier check failed): it fails nothing, but an audit with one is
+// incomplete, never a pass — what was not checked was not shown to hold.
 const (
 	Pass Status = "pass"
 	Fail Status = "fail"
 	Skip Status = "skip"
 )
+
+// An audit's result: Pass (every check passed), Fail (one failed) or
+// Incomplete (none failed, some were skipped).
+const Incomplete Status = "incomplete"
 
 // Check is one named check of an audit.
 type Check struct {
@@ -116,20 +124,61 @@ type Check struct {
 type Report struct {
 	Kind    string            `json:"kind"` // "receipt", "batch" or "chain"
 	Subject string            `json:"subject"`
-	OK      bool              `json:"ok"` // no check failed
+	OK      bool              `json:"ok"`     // no check failed
+	Result  Status            `json:"result"` // pass, fail or incomplete
 	Checks  []Check           `json:"checks"`
 	Totals  map[string]string `json:"totals,omitempty"`
 }
 
 func newReport(kind, subject string) *Report {
-	return &Report{Kind: kind, Subject: subject, OK: true, Checks: []Check{}}
+	return &Report{Kind: kind, Subject: subject, OK: true, Result: Pass, Checks: []Check{}}
 }
 
 func (r *Report) add(name string, s Status, format string, args ...any) {
 	r.Checks = append(r.Checks, Check{Name: name, Status: s, Detail: fmt.Sprintf(format, args...)})
-	if s == Fail {
-		r.OK = false
+	switch {
+	case s == Fail:
+		r.OK, r.Result = false, Fail
+	case s == Skip && r.Result == Pass:
+		r.Result = Incomplete
 	}
+}
+
+// Skipped returns the names of the skipped checks.
+func (r *Report) Skipped() []string {
+	var out []string
+	for _, c := range r.Checks {
+		if c.Status == Skip {
+			out = append(out, c.Name)
+		}
+	}
+	return out
+}
+
+// CheckSettlementCode is the check that the settlement address holds the
+// UsageSettlement contract this build of imogate knows.
+const CheckSettlementCode = "settlement code"
+
+// checkSettlementCode compares the code at the settlement address with the
+// UsageSettlement runtime bytecode: an audit against any other contract (a
+// look-alike that emits the same events, a wrong address) proves nothing,
+// so it reports false and the audit stops there.
+func (a *Auditor) checkSettlementCode(ctx context.Context, rep *Report) (bool, error) {
+	code, err := a.cfg.Chain.CodeAt(ctx, a.cfg.Settlement, nil)
+	if err != nil {
+		return false, fmt.Errorf("read the settlement contract's code: %w", err)
+	}
+	switch {
+	case len(code) == 0:
+		rep.fail(CheckSettlementCode, "%s holds no contract", a.cfg.Settlement)
+	case !contracts.IsUsageSettlement(code):
+		rep.fail(CheckSettlementCode, "%s holds code with hash %s, not UsageSettlement (code hash %s without its immutables): another contract, or one built by another imogate version",
+			a.cfg.Settlement, crypto.Keccak256Hash(code), contracts.UsageSettlementCodeHash())
+	default:
+		rep.pass(CheckSettlementCode, "%s holds UsageSettlement (code hash %s without its immutables)", a.cfg.Settlement, contracts.UsageSettlementCodeHash())
+		return true, nil
+	}
+	return false, nil
 }
 
 func (r *Report) pass(name, format string, args ...any) { r.add(name, Pass, format, args...) }

@@ -8,11 +8,14 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 
 	"github.com/imogate/imogate/metering"
 	"github.com/imogate/imogate/settlement/archive"
 	"github.com/imogate/imogate/settlement/audit"
+	"github.com/imogate/imogate/settlement/contracts/chaintest"
+	"github.com/imogate/imogate/settlement/contracts/testbindings"
 )
 
 // fixture is the honest setup every test audits: token A with batches of 3,
@@ -475,5 +478,57 @@ func TestBatchFeesMatchPrices(t *testing.T) {
 	}
 	if c := rep.Find(audit.CheckFeesMatchPrices); c == nil || c.Status != audit.Skip || !strings.Contains(c.Detail, archive.PricesFile) {
 		t.Fatalf("without prices.json: %+v", c)
+	}
+}
+
+// TestAuditResultWords: an audit passes only what it checked. A token that
+// logs no revenue event (a minimal ERC-7641) leaves the revenue check
+// skipped: the result is INCOMPLETE, not PASS; so is a chain audit without
+// the archive. An audit pointed at an address that does not hold
+// UsageSettlement fails its first check.
+func TestAuditResultWords(t *testing.T) {
+	e := newEnv(t)
+	tok := e.newToken("RES")
+	e.settleReceipts(tok, []metering.SignedReceipt{sign(t, e.signer, tok, 1, 1000), sign(t, e.signer, tok, 2, 2000)}, nil, nil)
+	rep, err := e.auditor(nil).History(t.Context(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Result != audit.Pass || rep.Find(audit.CheckSettlementCode).Status != audit.Pass {
+		t.Fatalf("honest, with the archive: %s %+v", rep.Result, rep.Checks)
+	}
+	rep, err = e.auditorWith(nil, func(c *audit.Config) { c.Archive = nil }).History(t.Context(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if rep.Result != audit.Incomplete || !rep.OK || len(rep.Skipped()) != 1 {
+		t.Fatalf("without the archive: %s, skipped %v", rep.Result, rep.Skipped())
+	}
+
+	opts := chaintest.Transactor(t, operatorKey)
+	minimal, tx, err := bind.DeployContract(opts, common.FromHex(testbindings.MinimalERC7641MetaData.Bin), e.client,
+		testbindings.NewMinimalERC7641().PackConstructor(big.NewInt(1000)))
+	if err != nil {
+		t.Fatal(err)
+	}
+	e.commit()
+	if _, err := bind.WaitDeployed(t.Context(), e.client, tx.Hash()); err != nil {
+		t.Fatal(err)
+	}
+	e.settleReceipts(minimal, []metering.SignedReceipt{sign(t, e.signer, minimal, 1, 5000)}, nil, nil)
+	rep, err = e.auditor(nil).History(t.Context(), minimal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := rep.Find(audit.CheckRevenue); c == nil || c.Status != audit.Skip || rep.Result != audit.Incomplete {
+		t.Fatalf("a token without revenue events: %s, revenue check %+v", rep.Result, c)
+	}
+
+	rep, err = e.auditorWith(nil, func(c *audit.Config) { c.Settlement = tok }).History(t.Context(), tok)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := rep.Find(audit.CheckSettlementCode); c == nil || c.Status != audit.Fail || rep.Result != audit.Fail {
+		t.Fatalf("a token posing as the settlement contract: %s %+v", rep.Result, c)
 	}
 }

@@ -74,6 +74,9 @@ func (a *Auditor) Batch(ctx context.Context, token common.Address, id uint64) (*
 	if a.cfg.Archive == nil {
 		return nil, errors.New("batch audit needs the archive")
 	}
+	if ok, err := a.checkSettlementCode(ctx, rep); err != nil || !ok {
+		return rep, err
+	}
 	chainID, err := a.cfg.Chain.ChainID(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read chain id: %w", err)

@@ -37,6 +37,9 @@ const (
 // no RevenueReceived at all is reported as skipped.
 func (a *Auditor) History(ctx context.Context, token common.Address) (*Report, error) {
 	rep := newReport("chain", fmt.Sprintf("settlements of operator %s for %s from block %d", a.cfg.Operator, token, a.cfg.FromBlock))
+	if ok, err := a.checkSettlementCode(ctx, rep); err != nil || !ok {
+		return rep, err
+	}
 	all, err := a.settledEvents(ctx, token, true, nil, a.cfg.FromBlock, 0)
 	if err != nil {
 		return nil, err

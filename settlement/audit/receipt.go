@@ -44,6 +44,9 @@ func ParseReceipt(data []byte) (metering.SignedReceipt, error) {
 func (a *Auditor) Receipt(ctx context.Context, r metering.SignedReceipt) (*Report, error) {
 	token := r.Model
 	rep := newReport("receipt", fmt.Sprintf("receipt %s (seq %d of model %s)", r.ID, r.Seq, token))
+	if ok, err := a.checkSettlementCode(ctx, rep); err != nil || !ok {
+		return rep, err
+	}
 	chainID, err := a.cfg.Chain.ChainID(ctx)
 	if err != nil {
 		return nil, fmt.Errorf("read chain id: %w", err)

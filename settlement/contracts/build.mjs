@@ -93,7 +93,7 @@ function compile(solc) {
   const outputSelection = {};
   for (const unit of SOURCES) {
     sources[unit] = { content: readFileSync(path.join(here, unit), "utf8") };
-    outputSelection[unit] = { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object"] };
+    outputSelection[unit] = { "*": ["abi", "evm.bytecode.object", "evm.deployedBytecode.object", "evm.deployedBytecode.immutableReferences"] };
   }
   const input = { language: "Solidity", sources, settings: { ...SETTINGS, outputSelection } };
   const output = JSON.parse(solc.compile(JSON.stringify(input), { import: findImport }));
@@ -131,6 +131,10 @@ function main() {
       abi: compiled.abi,
       bytecode: bytecode ? "0x" + bytecode : "0x",
       deployedBytecode: compiled.evm.deployedBytecode.object ? "0x" + compiled.evm.deployedBytecode.object : "0x",
+      // Where the deployed code holds immutables (set by the constructor:
+      // EIP-712's cached domain, for one): byte ranges an auditor comparing
+      // code on-chain with this build must leave out.
+      immutableReferences: compiled.evm.deployedBytecode.immutableReferences ?? {},
     };
     writeFile(path.join(artifacts, `${c.name}.json`), JSON.stringify(artifact, null, 2) + "\n");
     writeFile(path.join(artifacts, `${c.name}.abi`), JSON.stringify(compiled.abi));

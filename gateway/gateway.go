@@ -175,6 +175,7 @@ type Server struct {
 	notReady      func() []string
 	maxPerIP      int
 	seqs          *seqGuard
+	delivery      deliveryGuard
 }
 
 // New builds the gateway app.
@@ -312,7 +313,7 @@ func (s *Server) ready(c *fiber.Ctx) error {
 		s.log.Warn("not ready: redis unreachable", "err", err)
 		return c.Status(fiber.StatusServiceUnavailable).JSON(fiber.Map{"status": "unavailable", "redis": "unreachable"})
 	}
-	reasons := s.seqs.reasons(s.modelName)
+	reasons := append(s.seqs.reasons(s.modelName), s.deliveryReasons()...)
 	if s.notReady != nil {
 		reasons = append(reasons, s.notReady()...)
 	}

@@ -28,6 +28,8 @@ type metrics struct {
 	beyondHold *prometheus.CounterVec
 	// halted is 1 while a model's metering is halted (its store lost state).
 	halted *prometheus.GaugeVec
+	// undeliverable is 1 while a model's token cannot take its revenue.
+	undeliverable *prometheus.GaugeVec
 }
 
 func newMetrics(reg *prometheus.Registry, s *Server) (*metrics, error) {
@@ -61,11 +63,15 @@ func newMetrics(reg *prometheus.Registry, s *Server) (*metrics, error) {
 			Name: "imogate_metering_halted",
 			Help: "1 while a model's metering is halted because its store's receipt seq counter fell behind a seq already issued.",
 		}, []string{"model"}),
+		undeliverable: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "imogate_model_revenue_undeliverable",
+			Help: "1 while a model's token cannot take its revenue (the settlement's payment into it reverts); its paid calls are refused.",
+		}, []string{"model"}),
 		openResvs: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "imogate_open_reservations", Help: "Credit holds currently open, per model.",
 		}, []string{"model"}),
 	}
-	for _, c := range []prometheus.Collector{m.requests, m.added, m.upstream, m.fees, m.receipts, m.swept, m.beyondHold, m.halted,
+	for _, c := range []prometheus.Collector{m.requests, m.added, m.upstream, m.fees, m.receipts, m.swept, m.beyondHold, m.halted, m.undeliverable,
 		&openResvCollector{s: s, desc: prometheus.NewDesc("imogate_open_reservations", "Credit holds currently open, per model.", []string{"model"}, nil)}} {
 		if err := reg.Register(c); err != nil {
 			return nil, err

@@ -184,6 +184,9 @@ func (s *Server) paid(ep inference.Endpoint, api clientAPI) fiber.Handler {
 		if err := s.seqs.haltedErr(call.model.Token); err != nil {
 			return err
 		}
+		if err := s.deliveryErr(call.model); err != nil {
+			return err
+		}
 		// The call is priced as of now, its receipt's timestamp: the hold and
 		// the charge use the same price version.
 		started := s.now()

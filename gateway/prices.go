@@ -104,6 +104,7 @@ func (s *Server) RunRefresher(ctx context.Context, interval time.Duration) {
 			s.log.Warn("price schedules not refreshed; the last loaded are used", "err", err)
 		}
 		s.recheckHalted(ctx)
+		s.ReloadDelivery(ctx)
 	}
 }
 

@@ -103,3 +103,38 @@ func TestSeqNeverReissued(t *testing.T) {
 		t.Fatalf("a counter below the chain's floor: %d %s", resp.StatusCode, body)
 	}
 }
+
+// TestUndeliverableModelRefused: while the store records that a model's
+// token cannot take its revenue (a settler or a gateway found that the
+// settlement's payment into it reverts), its paid calls are refused with the
+// cause in words and nothing is held or charged, /readyz says why, and the
+// model serves again once the record is cleared.
+func TestUndeliverableModelRefused(t *testing.T) {
+	e := newEnv(t)
+	acct, secret := e.key(1_000_000, apikey.Key{})
+	cause := `its receive() reverts with "revenue closed": every settlement paying it would revert`
+	if err := e.store.SetDeliveryProblem(t.Context(), e.model.Token, cause); err != nil {
+		t.Fatal(err)
+	}
+	e.srv.ReloadDelivery(t.Context())
+	resp, b := e.do("POST", "/v1/chat/completions", secret, chatBody("demo", "hi", nil), nil)
+	if resp.StatusCode != 503 || *decodeError(t, b).Error.Code != "revenue_undeliverable" || !strings.Contains(string(b), "revenue closed") {
+		t.Fatalf("%d %s", resp.StatusCode, b)
+	}
+	if e.balance(acct) != 1_000_000 || e.lastSeq() != 0 || e.openHolds() != 0 {
+		t.Fatal("a refused call held or charged")
+	}
+	resp, b = e.do("GET", "/readyz", "", nil, nil)
+	if resp.StatusCode != 503 || !strings.Contains(string(b), "cannot take its revenue") {
+		t.Fatalf("readyz: %d %s", resp.StatusCode, b)
+	}
+	if err := e.srv.SetDeliveryProblem(t.Context(), e.model.Token, ""); err != nil {
+		t.Fatal(err)
+	}
+	if resp, b := e.do("POST", "/v1/chat/completions", secret, chatBody("demo", "hi", nil), nil); resp.StatusCode != 200 {
+		t.Fatalf("after the fix: %d %s", resp.StatusCode, b)
+	}
+	if cause, _ := e.store.DeliveryProblem(t.Context(), e.model.Token); cause != "" {
+		t.Fatal("the cleared problem is still in the store")
+	}
+}

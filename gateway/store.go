@@ -52,6 +52,10 @@ type Meter interface {
 	// RaiseSeqFloor raises the seq at or below which no commit of the model
 	// may issue a seq (never lowers it), for every gateway.
 	RaiseSeqFloor(ctx context.Context, token common.Address, floor uint64) (uint64, error)
+	// SetDeliveryProblem records (cause != "") or clears why the model's
+	// token cannot take its revenue; DeliveryProblem reads it ("" if none).
+	SetDeliveryProblem(ctx context.Context, token common.Address, cause string) error
+	DeliveryProblem(ctx context.Context, token common.Address) (string, error)
 	// Sweep releases the model's expired holds and says how many.
 	Sweep(ctx context.Context, token common.Address) (int, error)
 	// OpenReservations counts the model's open holds.

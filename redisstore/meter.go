@@ -277,6 +277,37 @@ func (s *Store) RaiseSeqFloor(ctx context.Context, token common.Address, floor u
 	return uint64(v), nil
 }
 
+// SetDeliveryProblem records why the model's token cannot take its revenue
+// (the settlement's payment into it reverts), or clears the record when
+// cause is "". Whoever checks the chain (a settler, a gateway with an RPC
+// URL) writes it; every gateway reads it and refuses paid calls meanwhile.
+func (s *Store) SetDeliveryProblem(ctx context.Context, token common.Address, cause string) error {
+	k := keysOf(token).undeliverable()
+	var err error
+	if cause == "" {
+		err = s.rdb.Del(ctx, k).Err()
+	} else {
+		err = s.rdb.Set(ctx, k, cause, 0).Err()
+	}
+	if err != nil {
+		return fmt.Errorf("record the token's delivery problem: %w", unavailable(err))
+	}
+	return nil
+}
+
+// DeliveryProblem is the recorded reason the model's token cannot take its
+// revenue, or "" if none is recorded.
+func (s *Store) DeliveryProblem(ctx context.Context, token common.Address) (string, error) {
+	v, err := s.rdb.Get(ctx, keysOf(token).undeliverable()).Result()
+	if errors.Is(err, redis.Nil) {
+		return "", nil
+	}
+	if err != nil {
+		return "", fmt.Errorf("read the token's delivery problem: %w", unavailable(err))
+	}
+	return v, nil
+}
+
 // ExtendHold moves a hold's expiry (when the sweeper may release it) to
 // until, if the hold still exists and until is later.
 func (s *Store) ExtendHold(ctx context.Context, r *metering.Reservation, until time.Time) error {

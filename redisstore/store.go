@@ -110,6 +110,10 @@ func (k modelKeys) rid(id common.Hash) string {
 	return k.p + "rid:" + strconv.FormatInt(metering.ReceiptIDTime(id).Unix()/86400, 10)
 }
 func (k modelKeys) seqFloor() string    { return k.p + "seqfloor" }
+
+// undeliverable holds why the model's token cannot take its revenue, while
+// it cannot.
+func (k modelKeys) undeliverable() string { return k.p + "undeliverable" }
 func (k modelKeys) sig() string         { return k.p + "sig" }
 func (k modelKeys) sigWanted() string   { return k.p + "sig:wanted" }
 func (k modelKeys) totals() string      { return k.p + "use:total" }

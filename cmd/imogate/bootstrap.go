@@ -24,6 +24,7 @@ import (
 	"github.com/imogate/imogate/redisstore"
 	"github.com/imogate/imogate/settlement/archive"
 	"github.com/imogate/imogate/settlement/batcher"
+	"github.com/imogate/imogate/settlement/onchain"
 )
 
 // process is what `serve`, `settle` and `dev` share: the config, the
@@ -38,6 +39,9 @@ type process struct {
 
 	signer   common.Address // the gateway's receipt signer, once built
 	flushLog func()
+	// checkDelivery, when the process has a chain client, simulates the
+	// settlement's payment into a token (onchain.Reader.CheckDelivery).
+	checkDelivery func(ctx context.Context, token common.Address) error
 }
 
 // openProcess builds the logger and connects to Redis for cfg.
@@ -247,6 +251,9 @@ func (p *process) gatewayParts(ctx context.Context, shutdownTimeout time.Duratio
 	if err := srv.PublishPrices(pctx); err != nil {
 		return nil, fmt.Errorf("prices: %w", err)
 	}
+	if err := p.checkTokens(pctx, srv); err != nil {
+		return nil, err
+	}
 	ln, err := net.Listen("tcp", p.cfg.Listen)
 	if err != nil {
 		return nil, fmt.Errorf("listen on %s: %w", p.cfg.Listen, err)
@@ -326,4 +333,39 @@ func (p *process) healthPart(addr string, notReady func() []string) (part, error
 		defer cancel()
 		return srv.Shutdown(sctx)
 	}}, nil
+}
+
+// checkTokens asks the chain, where the process has a client, whether each
+// model's token can take its revenue, and records the answer for every
+// gateway; a model whose token cannot is not ready and its paid calls are
+// refused (the settler rechecks before each seal, and records a fix).
+// Without a chain client it loads what a settler recorded.
+func (p *process) checkTokens(ctx context.Context, srv *gateway.Server) error {
+	if p.checkDelivery == nil {
+		srv.ReloadDelivery(ctx)
+		return nil
+	}
+	seen := map[common.Address]bool{}
+	for _, m := range p.cfg.Models {
+		token := common.HexToAddress(m.Token)
+		if seen[token] {
+			continue
+		}
+		seen[token] = true
+		err := p.checkDelivery(ctx, token)
+		var u *onchain.Undeliverable
+		switch {
+		case errors.As(err, &u):
+			if err := srv.SetDeliveryProblem(ctx, token, u.Cause); err != nil {
+				return err
+			}
+		case err != nil:
+			p.log.Warn("could not ask the chain whether the model's token takes its revenue; the settler checks before each seal", "model", m.Name, "err", err)
+		default:
+			if err := srv.SetDeliveryProblem(ctx, token, ""); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
 }

@@ -7,10 +7,12 @@ import (
 	"syscall"
 	"time"
 
+	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/ethclient"
 	"github.com/spf13/cobra"
 
 	"github.com/imogate/imogate/config"
+	"github.com/imogate/imogate/settlement/onchain"
 )
 
 func newServeCmd() *cobra.Command {
@@ -42,6 +44,16 @@ and the batcher, in that order.`,
 			defer p.Close()
 			var parts []part
 			var notReady func() []string
+			if cfg.Settlement.RPCURL != "" {
+				// With a chain at hand, each model's token is checked at start:
+				// can it take its revenue?
+				client, err := ethclient.DialContext(ctx, cfg.Settlement.RPCURL)
+				if err != nil {
+					return fmt.Errorf("connect to %s: %w", config.RedactURL(cfg.Settlement.RPCURL), err)
+				}
+				defer client.Close()
+				p.checkDelivery = onchain.NewReader(client, common.HexToAddress(cfg.Chain.SettlementContract), common.Address{}).CheckDelivery
+			}
 			if cfg.Settlement.Enabled {
 				client, err := ethclient.DialContext(ctx, cfg.Settlement.RPCURL)
 				if err != nil {

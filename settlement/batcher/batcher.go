@@ -171,6 +171,41 @@ type model struct {
 
 	haltMu sync.Mutex
 	halt   error // the fault settlement is halted on, or nil
+	// undeliverable is why the token cannot take its revenue, or nil.
+	undeliverable *onchain.Undeliverable
+}
+
+// checkDelivery asks the chain whether the token can take a settlement's
+// payment now. If not, nothing is sealed (the receipts wait: a batch whose
+// settle reverts would only burn gas), the gateways are told to refuse the
+// model's paid calls, and the fix is logged once, until the token can.
+func (m *model) checkDelivery(ctx context.Context) (bool, error) {
+	err := m.b.reader.CheckDelivery(ctx, m.token)
+	var u *onchain.Undeliverable
+	if err != nil && !errors.As(err, &u) {
+		return false, err
+	}
+	m.haltMu.Lock()
+	was := m.undeliverable
+	m.undeliverable = u
+	m.haltMu.Unlock()
+	cause := ""
+	if u != nil {
+		cause = u.Cause
+	}
+	if (was == nil) != (u == nil) || (was != nil && u != nil && was.Cause != u.Cause) {
+		if u != nil {
+			m.log.Error("TOKEN CANNOT TAKE ITS REVENUE: nothing is sealed for it and gateways refuse its paid calls until it can; fix the token contract (its receive() must accept ETH from the settlement contract) or the model's token address",
+				"cause", u.Cause)
+		} else {
+			m.log.Info("the token takes its revenue again; settling resumes")
+		}
+	}
+	m.b.metrics.setUndeliverable(m.token, u != nil)
+	if err := m.b.store.SetDeliveryProblem(ctx, m.token, cause); err != nil {
+		return false, err
+	}
+	return u == nil, nil
 }
 
 func (m *model) setHalt(err error) {
@@ -341,11 +376,18 @@ func (m *model) stage(name string, b *settlement.Batch) {
 func weiString(v *big.Int) string { return v.String() }
 
 // NotReady lists, for a readiness check, the models whose settlement is
-// halted and why.
+// halted, or whose token cannot take its revenue, and why.
 func (b *Batcher) NotReady() []string {
 	var out []string
 	for t, err := range b.Halted() {
 		out = append(out, fmt.Sprintf("settlement of %s halted: %v", t.Hex(), err))
+	}
+	for _, m := range b.models {
+		m.haltMu.Lock()
+		if m.undeliverable != nil {
+			out = append(out, m.undeliverable.Error())
+		}
+		m.haltMu.Unlock()
 	}
 	return out
 }

@@ -17,6 +17,8 @@ type metrics struct {
 	lowBalance *prometheus.GaugeVec
 	failures   *prometheus.CounterVec
 	halted     *prometheus.GaugeVec
+	// undeliverable: 1 while a token cannot take its revenue.
+	undeliverable *prometheus.GaugeVec
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -39,8 +41,11 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		halted: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "imogate_settlement_halted", Help: "1 while a token's settlement is stopped on a fault it must not work around: a receipt missing from the log, a log that disagrees with a sealed or settled root (two receipts with one seq), or a store behind the chain.",
 		}, []string{"token"}),
+		undeliverable: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "imogate_settlement_token_undeliverable", Help: "1 while a token cannot take its revenue (settle's payment into it reverts): its receipts wait, unsealed, and gateways refuse its paid calls.",
+		}, []string{"token"}),
 	}
-	for _, c := range []prometheus.Collector{m.settled, m.settledWei, m.lowBalance, m.failures, m.halted} {
+	for _, c := range []prometheus.Collector{m.settled, m.settledWei, m.lowBalance, m.failures, m.halted, m.undeliverable} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -70,6 +75,17 @@ func (m *metrics) onStepFailed(t common.Address) {
 	if m != nil {
 		m.failures.WithLabelValues(t.Hex()).Inc()
 	}
+}
+
+func (m *metrics) setUndeliverable(t common.Address, bad bool) {
+	if m == nil {
+		return
+	}
+	v := 0.0
+	if bad {
+		v = 1
+	}
+	m.undeliverable.WithLabelValues(t.Hex()).Set(v)
 }
 
 func (m *metrics) setHalted(t common.Address, halted bool) {

@@ -71,6 +71,9 @@ func (m *model) sealNext(ctx context.Context, prev *settlement.Batch) (bool, err
 		}
 	}
 	last := first + min(waiting, uint64(m.b.cfg.MaxBatch)) - 1
+	if ok, err := m.checkDelivery(ctx); !ok || err != nil {
+		return false, err
+	}
 	rs, err := m.receipts(ctx, first, last)
 	if err != nil {
 		return false, err

@@ -40,6 +40,9 @@ type ReceiptLog interface {
 	// RaiseSeqFloor raises the seq below which no commit may issue a seq
 	// (never lowers it).
 	RaiseSeqFloor(ctx context.Context, token common.Address, floor uint64) (uint64, error)
+	// SetDeliveryProblem records (cause != "") or clears why the model's
+	// token cannot take its revenue, for the gateways to refuse paid calls.
+	SetDeliveryProblem(ctx context.Context, token common.Address, cause string) error
 }
 
 // BatchStore keeps batch records and the archive cursor.

@@ -38,6 +38,7 @@ const SOURCES = [
   "UsageSettlement.sol",
   "test/MinimalERC7641.sol",
   "test/ReentrantToken.sol",
+  "test/RefusingToken.sol",
 ];
 
 // The contracts that get artifacts and bindings, and the Go package of each.
@@ -47,6 +48,8 @@ const CONTRACTS = [
   { source: "UsageSettlement.sol", name: "UsageSettlement", pkg: "bindings", file: "usage_settlement.go" },
   { source: "test/MinimalERC7641.sol", name: "MinimalERC7641", pkg: "testbindings", file: "minimal_erc7641.go" },
   { source: "test/ReentrantToken.sol", name: "ReentrantToken", pkg: "testbindings", file: "reentrant_token.go" },
+  { source: "test/RefusingToken.sol", name: "RefusingToken", pkg: "testbindings", file: "refusing_token.go" },
+  { source: "test/RefusingToken.sol", name: "NoReceiveToken", pkg: "testbindings", file: "no_receive_token.go" },
 ];
 
 function parseArgs(argv) {
@@ -134,7 +137,12 @@ function main() {
       // Where the deployed code holds immutables (set by the constructor:
       // EIP-712's cached domain, for one): byte ranges an auditor comparing
       // code on-chain with this build must leave out.
-      immutableReferences: compiled.evm.deployedBytecode.immutableReferences ?? {},
+      // (Flattened and sorted: the compiler keys them by AST node ids, which
+      // move whenever any source is added.)
+      immutableRanges: Object.values(compiled.evm.deployedBytecode.immutableReferences ?? {})
+        .flat()
+        .sort((a, b) => a.start - b.start)
+        .map(({ start, length }) => ({ start, length })),
     };
     writeFile(path.join(artifacts, `${c.name}.json`), JSON.stringify(artifact, null, 2) + "\n");
     writeFile(path.join(artifacts, `${c.name}.abi`), JSON.stringify(compiled.abi));

@@ -21,11 +21,11 @@ type runtime struct {
 
 func usageSettlementRuntime() runtime {
 	var a struct {
-		DeployedBytecode    string `json:"deployedBytecode"`
-		ImmutableReferences map[string][]struct {
+		DeployedBytecode string `json:"deployedBytecode"`
+		ImmutableRanges  []struct {
 			Start  int `json:"start"`
 			Length int `json:"length"`
-		} `json:"immutableReferences"`
+		} `json:"immutableRanges"`
 	}
 	if err := json.Unmarshal(usageSettlementArtifact, &a); err != nil {
 		panic("contracts: the embedded UsageSettlement artifact does not parse: " + err.Error())
@@ -35,10 +35,8 @@ func usageSettlementRuntime() runtime {
 		panic("contracts: the embedded UsageSettlement bytecode is not hex: " + err.Error())
 	}
 	rt := runtime{code: code}
-	for _, refs := range a.ImmutableReferences {
-		for _, r := range refs {
-			rt.immutables = append(rt.immutables, [2]int{r.Start, r.Start + r.Length})
-		}
+	for _, r := range a.ImmutableRanges {
+		rt.immutables = append(rt.immutables, [2]int{r.Start, r.Start + r.Length})
 	}
 	return rt
 }

@@ -14,6 +14,7 @@ import (
 	"strings"
 
 	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/accounts/abi"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/common/hexutil"
 	"github.com/ethereum/go-ethereum/core/types"
@@ -239,4 +240,84 @@ func hashes(p []common.Hash) [][32]byte {
 		out[i] = p[i]
 	}
 	return out
+}
+
+// Undeliverable is a token that cannot take its revenue: the payment
+// UsageSettlement.settle makes (a plain call with value and empty calldata
+// from the settlement contract) reverts. Cause says why, in words.
+type Undeliverable struct {
+	Token common.Address
+	Cause string
+}
+
+func (e *Undeliverable) Error() string {
+	return fmt.Sprintf("the token %s cannot receive its revenue: %s", e.Token, e.Cause)
+}
+
+// rawRPC is a chain client that exposes its JSON-RPC client (ethclient's
+// and the simulated backend's do), for a call with a state override.
+type rawRPC interface {
+	Client() *rpc.Client
+}
+
+// CheckDelivery simulates the payment settle makes into token — a plain
+// call from the settlement contract with 1 wei and empty calldata — and
+// returns an *Undeliverable saying why it would revert, nil if it succeeds,
+// or another error if the node could not be asked. Where the client exposes
+// JSON-RPC, the call gives the settlement contract a balance by a state
+// override (eth_call's third parameter); otherwise it sends no value (a
+// receive() that reverts or is missing fails either way).
+func (r *Reader) CheckDelivery(ctx context.Context, token common.Address) error {
+	if coder, ok := r.chain.(interface {
+		CodeAt(ctx context.Context, account common.Address, blockNumber *big.Int) ([]byte, error)
+	}); ok {
+		code, err := coder.CodeAt(ctx, token, nil)
+		if err != nil {
+			return fmt.Errorf("read the token's code: %w", err)
+		}
+		if len(code) == 0 {
+			return &Undeliverable{Token: token, Cause: "the address holds no contract (revenue sent there would reach no holders); check the model's token address"}
+		}
+	}
+	var err error
+	if rc, ok := r.chain.(rawRPC); ok && rc.Client() != nil {
+		call := map[string]any{"from": r.settlement, "to": token, "value": "0x1", "data": "0x"}
+		override := map[common.Address]map[string]string{r.settlement: {"balance": "0xde0b6b3a7640000"}}
+		var out hexutil.Bytes
+		err = rc.Client().CallContext(ctx, &out, "eth_call", call, "latest", override)
+	} else {
+		_, err = r.chain.CallContract(ctx, ethereum.CallMsg{From: r.settlement, To: &token}, nil)
+	}
+	if err == nil {
+		return nil
+	}
+	var de rpc.DataError
+	if !errors.As(err, &de) && !strings.Contains(err.Error(), "revert") {
+		return fmt.Errorf("simulate the payment into the token: %w", err)
+	}
+	cause := "the token has no receive() or payable fallback function, or it reverts without a reason: every settlement paying it would revert"
+	if reason := revertString(de); reason != "" {
+		cause = fmt.Sprintf("its receive() reverts with %q: every settlement paying it would revert", reason)
+	}
+	return &Undeliverable{Token: token, Cause: cause}
+}
+
+// revertString decodes an Error(string) revert, or "".
+func revertString(de rpc.DataError) string {
+	if de == nil {
+		return ""
+	}
+	s, ok := de.ErrorData().(string)
+	if !ok {
+		return ""
+	}
+	data, err := hexutil.Decode(s)
+	if err != nil {
+		return ""
+	}
+	reason, err := abi.UnpackRevert(data)
+	if err != nil {
+		return ""
+	}
+	return reason
 }

@@ -109,15 +109,15 @@ func (k modelKeys) log() string                { return k.p + "log" }
 func (k modelKeys) rid(id common.Hash) string {
 	return k.p + "rid:" + strconv.FormatInt(metering.ReceiptIDTime(id).Unix()/86400, 10)
 }
-func (k modelKeys) seqFloor() string    { return k.p + "seqfloor" }
+func (k modelKeys) seqFloor() string { return k.p + "seqfloor" }
 
 // undeliverable holds why the model's token cannot take its revenue, while
 // it cannot.
 func (k modelKeys) undeliverable() string { return k.p + "undeliverable" }
-func (k modelKeys) sig() string         { return k.p + "sig" }
-func (k modelKeys) sigWanted() string   { return k.p + "sig:wanted" }
-func (k modelKeys) totals() string      { return k.p + "use:total" }
-func (k modelKeys) hour(h int64) string { return k.p + "use:h:" + strconv.FormatInt(h, 10) }
+func (k modelKeys) sig() string           { return k.p + "sig" }
+func (k modelKeys) sigWanted() string     { return k.p + "sig:wanted" }
+func (k modelKeys) totals() string        { return k.p + "use:total" }
+func (k modelKeys) hour(h int64) string   { return k.p + "use:h:" + strconv.FormatInt(h, 10) }
 func (k modelKeys) acctHour(acct string, h int64) string {
 	return k.p + "use:a:" + acct + ":h:" + strconv.FormatInt(h, 10)
 }

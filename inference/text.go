@@ -62,9 +62,13 @@ func GeneratedText(b []byte) (text string, pieces int) {
 	return sb.String(), pieces
 }
 
-// fieldText is the text a generated field carries: a string as is; parts
+// FieldText is the text a generated field carries: a string as is; parts
 // (content arrays) by their text; a function call by its name and
-// arguments; anything else by its JSON; null or absent as nothing.
+// arguments; anything else by its JSON; null or absent as nothing. It is
+// what GeneratedText counts, and what a translation into another API
+// delivers.
+func FieldText(raw json.RawMessage) string { return fieldText(raw) }
+
 func fieldText(raw json.RawMessage) string {
 	raw = json.RawMessage(strings.TrimSpace(string(raw)))
 	if len(raw) == 0 || string(raw) == "null" {

@@ -2,7 +2,8 @@ package dialect
 
 import (
 	"encoding/json"
-	"strings"
+
+	"github.com/imogate/imogate/inference"
 )
 
 // answer is what one choice of a chat completion (or one chunk's delta)
@@ -99,28 +100,6 @@ func readUsage(body []byte) (chatUsage, bool) {
 	return *doc.Usage, true
 }
 
-// text is the text of a field: a string as is, content parts by their text,
-// anything else (a number, an object) by its JSON, null or absent as "".
-func text(raw json.RawMessage) string {
-	s := strings.TrimSpace(string(raw))
-	if s == "" || s == "null" {
-		return ""
-	}
-	var v string
-	if json.Unmarshal(raw, &v) == nil {
-		return v
-	}
-	var parts []struct {
-		Text *string `json:"text"`
-	}
-	if json.Unmarshal(raw, &parts) == nil {
-		var sb strings.Builder
-		for _, p := range parts {
-			if p.Text != nil {
-				sb.WriteString(*p.Text)
-			}
-		}
-		return sb.String()
-	}
-	return s
-}
+// text is the text of a field as the gateway counts it (inference.FieldText):
+// what a translation delivers is exactly what the call is charged for.
+func text(raw json.RawMessage) string { return inference.FieldText(raw) }

@@ -482,9 +482,10 @@ func TestBatchFeesMatchPrices(t *testing.T) {
 }
 
 // TestAuditResultWords: an audit passes only what it checked. A token that
-// logs no revenue event (a minimal ERC-7641) leaves the revenue check
-// skipped: the result is INCOMPLETE, not PASS; so is a chain audit without
-// the archive. An audit pointed at an address that does not hold
+// logs no revenue event (a minimal ERC-7641) has its deposits checked by its
+// balance in each settlement block; where another payment in the block
+// hides one, the revenue check is skipped and the result is INCOMPLETE, not
+// PASS; so is a chain audit without the archive. An audit pointed at an address that does not hold
 // UsageSettlement fails its first check.
 func TestAuditResultWords(t *testing.T) {
 	e := newEnv(t)
@@ -520,8 +521,25 @@ func TestAuditResultWords(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if c := rep.Find(audit.CheckRevenue); c == nil || c.Status != audit.Skip || rep.Result != audit.Incomplete {
+	// Without events, the deposit is checked by the token's balance in the
+	// settlement's block.
+	if c := rep.Find(audit.CheckRevenue); c == nil || c.Status != audit.Pass || !strings.Contains(c.Detail, "balance grew by exactly") || rep.Result != audit.Pass {
 		t.Fatalf("a token without revenue events: %s, revenue check %+v", rep.Result, c)
+	}
+	// Another payment to the token in the same block as a settlement: that
+	// deposit cannot be told apart, so the audit is incomplete, not a pass.
+	opts = chaintest.Transactor(t, operatorKey)
+	opts.Value = big.NewInt(7)
+	if _, err := bind.NewBoundContract(minimal, testbindings.NewMinimalERC7641().GetABI(), e.client, e.client, e.client).Transfer(opts); err != nil {
+		t.Fatal(err)
+	}
+	e.settleReceipts(minimal, []metering.SignedReceipt{sign(t, e.signer, minimal, 2, 6000)}, nil, nil)
+	rep, err = e.auditor(nil).History(t.Context(), minimal)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if c := rep.Find(audit.CheckRevenue); c == nil || c.Status != audit.Skip || !strings.Contains(c.Detail, "unchecked") || rep.Result != audit.Incomplete {
+		t.Fatalf("a deposit mixed with another payment: %s, revenue check %+v", rep.Result, c)
 	}
 
 	rep, err = e.auditorWith(nil, func(c *audit.Config) { c.Settlement = tok }).History(t.Context(), tok)

@@ -171,12 +171,58 @@ func (a *Auditor) checkRevenue(ctx context.Context, rep *Report, token common.Ad
 		}
 	}
 	if len(logs) == 0 && paid > 0 {
-		rep.skip(CheckRevenue, "token %s logged no RevenueReceived from %s (not an imogate RevenueShareToken?); %d deposits unchecked", token, a.cfg.Settlement, paid)
-		return nil
+		return a.checkRevenueByBalance(ctx, rep, token, all, paid)
 	}
 	rep.check(CheckRevenue, p.n == 0,
 		fmt.Sprintf("token received %s wei from the settlement contract in %s, = the Settled values of all operators", received, plural(uint64(len(logs)), "transfer", "transfers")),
 		p.String())
+	return nil
+}
+
+// checkRevenueByBalance checks the deposits into a token that logs no
+// revenue events by its balance: in each block with settlements for it, the
+// token's balance must have grown by exactly the wei they deposited. A block
+// where it grew by another amount (a holder claimed or burned in it, or
+// someone else paid the token) cannot be told apart from a short delivery:
+// its deposits stay unchecked and the audit is incomplete, never a pass.
+func (a *Auditor) checkRevenueByBalance(ctx context.Context, rep *Report, token common.Address, all []settled, paid int) error {
+	byBlock := map[uint64]*big.Int{}
+	var blocks []uint64
+	for _, e := range all {
+		if e.Value.Sign() == 0 {
+			continue
+		}
+		n := e.log.BlockNumber
+		if byBlock[n] == nil {
+			byBlock[n] = new(big.Int)
+			blocks = append(blocks, n)
+		}
+		byBlock[n].Add(byBlock[n], e.Value)
+	}
+	var unchecked problems
+	verified := 0
+	for i, n := range blocks {
+		a.progress(revenuePhase, uint64(i+1), uint64(len(blocks)))
+		after, err := a.cfg.Chain.BalanceAt(ctx, token, new(big.Int).SetUint64(n))
+		if err != nil {
+			return fmt.Errorf("read the token's balance at block %d: %w", n, err)
+		}
+		before, err := a.cfg.Chain.BalanceAt(ctx, token, new(big.Int).SetUint64(n-1))
+		if err != nil {
+			return fmt.Errorf("read the token's balance at block %d: %w", n-1, err)
+		}
+		if grew := new(big.Int).Sub(after, before); grew.Cmp(byBlock[n]) != 0 {
+			unchecked.add("block %d: deposits %s wei, the token's balance changed by %s wei", n, byBlock[n], grew)
+			continue
+		}
+		verified++
+	}
+	if unchecked.n > 0 {
+		rep.skip(CheckRevenue, "token %s logs no RevenueReceived, and its balance did not change by exactly the deposits in %d of %d settlement blocks (other transfers in those blocks); those deposits unchecked: %s",
+			token, unchecked.n, len(blocks), unchecked.String())
+		return nil
+	}
+	rep.pass(CheckRevenue, "token %s logs no RevenueReceived; its balance grew by exactly the deposits in each of its %d settlement blocks (%d deposits)", token, len(blocks), paid)
 	return nil
 }
 

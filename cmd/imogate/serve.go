@@ -46,13 +46,15 @@ and the batcher, in that order.`,
 			var notReady func() []string
 			if cfg.Settlement.RPCURL != "" {
 				// With a chain at hand, each model's token is checked at start:
-				// can it take its revenue?
-				client, err := ethclient.DialContext(ctx, cfg.Settlement.RPCURL)
-				if err != nil {
-					return fmt.Errorf("connect to %s: %w", config.RedactURL(cfg.Settlement.RPCURL), err)
+				// can it take its revenue? (Without one, the settler's record
+				// is used.)
+				if client, err := ethclient.DialContext(ctx, cfg.Settlement.RPCURL); err != nil {
+					p.log.Warn("could not connect to the chain to check the models' tokens at start; the settler checks them before each seal",
+						"rpc", config.RedactURL(cfg.Settlement.RPCURL), "err", err)
+				} else {
+					defer client.Close()
+					p.checkDelivery = onchain.NewReader(client, common.HexToAddress(cfg.Chain.SettlementContract), common.Address{}).CheckDelivery
 				}
-				defer client.Close()
-				p.checkDelivery = onchain.NewReader(client, common.HexToAddress(cfg.Chain.SettlementContract), common.Address{}).CheckDelivery
 			}
 			if cfg.Settlement.Enabled {
 				client, err := ethclient.DialContext(ctx, cfg.Settlement.RPCURL)

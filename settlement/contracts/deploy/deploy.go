@@ -170,14 +170,16 @@ func Deploy(ctx context.Context, backend Backend, auth *bind.TransactOpts, opts 
 	}
 
 	res.Settlement = opts.Settlement
+	var at *big.Int // the block to read a new contract's code at (nil: latest)
 	if res.Settlement == (common.Address{}) {
 		addr, t, err := bind.DeployContract(txOpts(), common.FromHex(bindings.UsageSettlementMetaData.Bin), backend, nil)
-		if _, err := tx("deploy UsageSettlement", t, err); err != nil {
+		r, err := tx("deploy UsageSettlement", t, err)
+		if err != nil {
 			return res, err
 		}
-		res.Settlement, res.SettlementDeployed = addr, true
+		res.Settlement, res.SettlementDeployed, at = addr, true, r.BlockNumber
 	}
-	if err := hasCode(ctx, backend, res.Settlement); err != nil {
+	if err := hasCode(ctx, backend, res.Settlement, at); err != nil {
 		return res, fmt.Errorf("settlement contract: %w", err)
 	}
 
@@ -192,10 +194,12 @@ func Deploy(ctx context.Context, backend Backend, auth *bind.TransactOpts, opts 
 		input := bindings.NewRevenueShareToken().PackConstructor(t.Name, t.Symbol, t.Supply, holder, owner,
 			big.NewInt(int64(t.PercentClaimable)), big.NewInt(int64(t.SnapshotInterval/time.Second)))
 		addr, tr, err := bind.DeployContract(txOpts(), common.FromHex(bindings.RevenueShareTokenMetaData.Bin), backend, input)
-		if _, err := tx("deploy RevenueShareToken", tr, err); err != nil {
+		r, err := tx("deploy RevenueShareToken", tr, err)
+		if err != nil {
 			return res, err
 		}
-		if err := hasCode(ctx, backend, addr); err != nil {
+		at = r.BlockNumber
+		if err := hasCode(ctx, backend, addr, at); err != nil {
 			return res, fmt.Errorf("token: %w", err)
 		}
 		res.Token = addr
@@ -203,7 +207,8 @@ func Deploy(ctx context.Context, backend Backend, auth *bind.TransactOpts, opts 
 
 	settlement := bindings.NewUsageSettlement()
 	instance := settlement.Instance(backend, res.Settlement)
-	current, err := bind.Call(instance, &bind.CallOpts{Context: ctx}, settlement.PackSignerOf(auth.From), settlement.UnpackSignerOf)
+	// Read at the newest deployment's block, which the node has (see hasCode).
+	current, err := bind.Call(instance, &bind.CallOpts{Context: ctx, BlockNumber: at}, settlement.PackSignerOf(auth.From), settlement.UnpackSignerOf)
 	if err != nil {
 		return res, fmt.Errorf("read registered signer: %w", err)
 	}
@@ -227,8 +232,12 @@ func (r Result) ConfigYAML(model string) string {
 	return b.String()
 }
 
-func hasCode(ctx context.Context, b bind.DeployBackend, addr common.Address) error {
-	code, err := b.CodeAt(ctx, addr, nil)
+// hasCode checks that addr holds code at block at (nil: the latest). A
+// contract just deployed is read at its receipt's block: a node may answer
+// the receipt before its "latest" state includes that block (geth --dev
+// was seen to).
+func hasCode(ctx context.Context, b bind.DeployBackend, addr common.Address, at *big.Int) error {
+	code, err := b.CodeAt(ctx, addr, at)
 	if err != nil {
 		return fmt.Errorf("read code at %s: %w", addr, err)
 	}

@@ -1,6 +1,7 @@
 package gateway
 
 import (
+	"bytes"
 	"encoding/json"
 	"errors"
 	"fmt"
@@ -130,8 +131,9 @@ func (h *heldCall) plainAnswer(chat []byte, u inference.Usage) ([]byte, error) {
 type framer interface {
 	// start is sent before the first event.
 	start() []byte
-	// chunk is the client's bytes for one chat chunk (nil: nothing to send).
-	chunk(data []byte) []byte
+	// writeChunk writes the client's bytes for one chat chunk (perhaps
+	// none) and reports a write that failed (the client went away).
+	writeChunk(out *streamOut, data []byte) error
 	// close is sent after the last chunk, before the receipt: it is part
 	// of what the receipt's responseHash covers.
 	close() []byte
@@ -185,29 +187,25 @@ func (c *call) final(tail []byte, u inference.Usage, rc metering.SignedReceipt) 
 	if recorded != nil {
 		// The receipt first, so a client that stops at the error has it.
 		ev := errorEvent(&APIError{Type: recorded.Type, Code: "stream_interrupted", Message: recorded.Message})
-		return join(append([][]byte{[]byte("data: "), final, []byte("\n\n")}, ev...)), nil
+		return bytes.Join(append([][]byte{[]byte("data: "), final, []byte("\n\n")}, ev...), nil), nil
 	}
-	return join(receiptEvent(final)), nil
+	return bytes.Join(receiptEvent(final), nil), nil
 }
 
-func join(parts [][]byte) []byte {
-	var n int
-	for _, p := range parts {
-		n += len(p)
+// writeFrame writes a translated frame, if there is one.
+func writeFrame(out *streamOut, frame []byte) error {
+	if len(frame) == 0 {
+		return nil
 	}
-	out := make([]byte, 0, n)
-	for _, p := range parts {
-		out = append(out, p...)
-	}
-	return out
+	return out.write(frame)
 }
 
 // chatFramer passes OpenAI's chunks through as they came.
 type chatFramer struct{}
 
 func (chatFramer) start() []byte { return nil }
-func (chatFramer) chunk(data []byte) []byte {
-	return join([][]byte{[]byte("data: "), data, []byte("\n\n")})
+func (chatFramer) writeChunk(out *streamOut, data []byte) error {
+	return out.write([]byte("data: "), data, []byte("\n\n"))
 }
 func (chatFramer) close() []byte { return nil }
 func (chatFramer) tail(usageChunk []byte, cut error, rid common.Hash) []byte {
@@ -245,13 +243,15 @@ func unwrapChatTail(tail []byte) ([]byte, *recordedCut) {
 	return w.Chunk, w.Cut
 }
 
-func (chatFramer) fail(err error) []byte { return join(errorEvent(err)) }
+func (chatFramer) fail(err error) []byte { return bytes.Join(errorEvent(err), nil) }
 
 type responsesFramer struct{ st *dialect.ResponsesStream }
 
-func (f *responsesFramer) start() []byte            { return f.st.Start() }
-func (f *responsesFramer) chunk(data []byte) []byte { return f.st.Chunk(data) }
-func (f *responsesFramer) close() []byte            { return f.st.Close() }
+func (f *responsesFramer) start() []byte { return f.st.Start() }
+func (f *responsesFramer) writeChunk(out *streamOut, data []byte) error {
+	return writeFrame(out, f.st.Chunk(data))
+}
+func (f *responsesFramer) close() []byte { return f.st.Close() }
 func (f *responsesFramer) tail(_ []byte, cut error, rid common.Hash) []byte {
 	if cut != nil {
 		return f.st.Tail(cutMessage(cut, rid))
@@ -276,7 +276,13 @@ type passFramer struct {
 
 func (f *passFramer) start() []byte { return nil }
 
-func (f *passFramer) chunk(data []byte) []byte {
+func (f *passFramer) writeChunk(out *streamOut, data []byte) error {
+	return writeFrame(out, f.frame(data))
+}
+
+// frame is the client's event for one upstream event (nil: held back or
+// not a Responses event).
+func (f *passFramer) frame(data []byte) []byte {
 	var ev struct {
 		Type     string          `json:"type"`
 		Seq      *int            `json:"sequence_number"`
@@ -325,9 +331,11 @@ func (f *passFramer) fail(err error) []byte {
 
 type messagesFramer struct{ st *dialect.MessagesStream }
 
-func (f *messagesFramer) start() []byte            { return f.st.Start() }
-func (f *messagesFramer) chunk(data []byte) []byte { return f.st.Chunk(data) }
-func (f *messagesFramer) close() []byte            { return f.st.Close() }
+func (f *messagesFramer) start() []byte { return f.st.Start() }
+func (f *messagesFramer) writeChunk(out *streamOut, data []byte) error {
+	return writeFrame(out, f.st.Chunk(data))
+}
+func (f *messagesFramer) close() []byte { return f.st.Close() }
 func (f *messagesFramer) tail(_ []byte, cut error, rid common.Hash) []byte {
 	if cut != nil {
 		return f.st.Tail(cutMessage(cut, rid))

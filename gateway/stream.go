@@ -168,14 +168,14 @@ func (s *Server) relay(w *bufio.Writer, h *heldCall, st inference.Stream, start 
 		text, n := inference.GeneratedText(data)
 		delivered.WriteString(text)
 		pieces += n
-		frame := fr.chunk(data)
 		if !started {
-			frame, started = append(fr.start(), frame...), true
+			started = true
+			if err := writeFrame(out, fr.start()); err != nil {
+				disconnected = true
+				break
+			}
 		}
-		if len(frame) == 0 {
-			continue
-		}
-		if err := out.write(frame); err != nil {
+		if err := fr.writeChunk(out, data); err != nil {
 			disconnected = true
 			break
 		}

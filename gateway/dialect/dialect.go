@@ -18,6 +18,7 @@ import (
 	"bytes"
 	"encoding/json"
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 )
@@ -142,7 +143,7 @@ func object(raw json.RawMessage, param string, allowed ...string) (map[string]js
 	if allowed != nil {
 		var unknown []string
 		for k := range obj {
-			if !contains(allowed, k) {
+			if !slices.Contains(allowed, k) {
 				unknown = append(unknown, k)
 			}
 		}
@@ -153,15 +154,6 @@ func object(raw json.RawMessage, param string, allowed ...string) (map[string]js
 		}
 	}
 	return obj, nil
-}
-
-func contains(list []string, s string) bool {
-	for _, v := range list {
-		if v == s {
-			return true
-		}
-	}
-	return false
 }
 
 // join builds a parameter path.

@@ -4,6 +4,7 @@ import (
 	"encoding/json"
 	"fmt"
 	"math"
+	"slices"
 	"strings"
 )
 
@@ -134,7 +135,7 @@ func ResponsesToChat(body []byte) (*Translated, error) {
 		if json.Unmarshal(req["include"], &inc) != nil {
 			return nil, errf("include", "\"include\" must be an array of strings")
 		}
-		out.Logprobs = contains(inc, "message.output_text.logprobs")
+		out.Logprobs = slices.Contains(inc, "message.output_text.logprobs")
 	}
 	if out.TopLogprobs, err = integer(req, "top_logprobs", "top_logprobs", 0, 20); err != nil {
 		return nil, err

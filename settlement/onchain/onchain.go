@@ -206,23 +206,32 @@ func (r *Reader) SettledEvent(ctx context.Context, logs LogFilterer, token commo
 // RevertReason names a UsageSettlement revert carried by err (an RPC error
 // with revert data), or "".
 func RevertReason(err error) string {
-	var de rpc.DataError
-	if !errors.As(err, &de) {
-		return ""
-	}
-	s, ok := de.ErrorData().(string)
-	if !ok {
-		return ""
-	}
-	data, derr := hexutil.Decode(s)
-	if derr != nil || len(data) < 4 {
+	data := revertData(err)
+	if len(data) < 4 {
 		return ""
 	}
 	v, uerr := SettlementABI.UnpackError(data)
 	if uerr != nil {
-		return s
+		return hexutil.Encode(data)
 	}
 	return strings.TrimPrefix(fmt.Sprintf("%T%+v", v, v), "*bindings.UsageSettlement")
+}
+
+// revertData is the revert data an RPC error carries, or nil.
+func revertData(err error) []byte {
+	var de rpc.DataError
+	if !errors.As(err, &de) {
+		return nil
+	}
+	s, ok := de.ErrorData().(string)
+	if !ok {
+		return nil
+	}
+	data, derr := hexutil.Decode(s)
+	if derr != nil {
+		return nil
+	}
+	return data
 }
 
 // ToBinding is a receipt as the bindings pass it to the contract.
@@ -296,28 +305,8 @@ func (r *Reader) CheckDelivery(ctx context.Context, token common.Address) error 
 		return fmt.Errorf("simulate the payment into the token: %w", err)
 	}
 	cause := "the token has no receive() or payable fallback function, or it reverts without a reason: every settlement paying it would revert"
-	if reason := revertString(de); reason != "" {
+	if reason, rerr := abi.UnpackRevert(revertData(err)); rerr == nil && reason != "" {
 		cause = fmt.Sprintf("its receive() reverts with %q: every settlement paying it would revert", reason)
 	}
 	return &Undeliverable{Token: token, Cause: cause}
-}
-
-// revertString decodes an Error(string) revert, or "".
-func revertString(de rpc.DataError) string {
-	if de == nil {
-		return ""
-	}
-	s, ok := de.ErrorData().(string)
-	if !ok {
-		return ""
-	}
-	data, err := hexutil.Decode(s)
-	if err != nil {
-		return ""
-	}
-	reason, err := abi.UnpackRevert(data)
-	if err != nil {
-		return ""
-	}
-	return reason
 }

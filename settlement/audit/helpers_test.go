@@ -57,6 +57,7 @@ type env struct {
 }
 
 func (e *env) wait(ctx context.Context, tx *types.Transaction) (*types.Receipt, error) {
+	chaintest.AwaitPooled(e.t, e.client, tx)
 	e.commit()
 	return e.client.TransactionReceipt(ctx, tx.Hash())
 }

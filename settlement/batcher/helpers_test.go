@@ -86,6 +86,7 @@ func newEnv(t *testing.T, opts ...func(*envOptions)) *env {
 		Token: &deploy.TokenOptions{Name: "Model", Symbol: "MDL", Supply: new(big.Int).Mul(big.NewInt(1000), chaintest.Ether),
 			PercentClaimable: 60, SnapshotInterval: o.snapshotInterval},
 		Wait: func(ctx context.Context, tx *types.Transaction) (*types.Receipt, error) {
+			chaintest.AwaitPooled(t, e.client, tx)
 			backend.Commit()
 			return e.client.TransactionReceipt(ctx, tx.Hash())
 		},
@@ -112,6 +113,7 @@ func (e *env) forToken() *env {
 		Token: &deploy.TokenOptions{Name: "Model 2", Symbol: "MD2", Supply: big.NewInt(1_000_000),
 			PercentClaimable: 50, SnapshotInterval: time.Hour},
 		Wait: func(ctx context.Context, tx *types.Transaction) (*types.Receipt, error) {
+			chaintest.AwaitPooled(e.t, e.client, tx)
 			e.backend.Commit()
 			return e.client.TransactionReceipt(ctx, tx.Hash())
 		},

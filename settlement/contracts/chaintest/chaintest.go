@@ -101,6 +101,7 @@ func Mine(t testing.TB, b *simulated.Backend, tx *types.Transaction) *types.Rece
 // MineAny commits a block and returns the receipt of tx, whatever its status.
 func MineAny(t testing.TB, b *simulated.Backend, tx *types.Transaction) *types.Receipt {
 	t.Helper()
+	AwaitPooled(t, b.Client(), tx)
 	b.Commit()
 	r, err := b.Client().TransactionReceipt(t.Context(), tx.Hash())
 	if err != nil {
@@ -140,4 +141,32 @@ func HeadTime(t testing.TB, b *simulated.Backend) uint64 {
 		t.Fatalf("head: %v", err)
 	}
 	return h.Time
+}
+
+// AwaitPooled waits until the pool holds tx as executable, so that the next
+// Commit includes it. The simulated backend adds a transaction to its pool's
+// queue and promotes it on a background loop; a block sealed before that
+// runs leaves the transaction out (seen with two transactions of one sender
+// sent back to back). The pool's pending nonce of the sender passes tx's
+// nonce once it is promoted.
+func AwaitPooled(t testing.TB, c simulated.Client, tx *types.Transaction) {
+	t.Helper()
+	from, err := types.Sender(types.LatestSignerForChainID(tx.ChainId()), tx)
+	if err != nil {
+		t.Fatalf("sender of %s: %v", tx.Hash(), err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		n, err := c.PendingNonceAt(t.Context(), from)
+		if err != nil {
+			t.Fatalf("pending nonce of %s: %v", from, err)
+		}
+		if n > tx.Nonce() {
+			return
+		}
+		if time.Now().After(deadline) {
+			t.Fatalf("transaction %s (nonce %d) not executable in the pool after 10s; pending nonce %d", tx.Hash(), tx.Nonce(), n)
+		}
+		time.Sleep(time.Millisecond)
+	}
 }

@@ -23,6 +23,7 @@ import (
 	"github.com/gofiber/fiber/v2/middleware/recover"
 	"github.com/gofiber/fiber/v2/middleware/requestid"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/imogate/imogate/apikey"
 	"github.com/imogate/imogate/config"
@@ -105,6 +106,15 @@ type Config struct {
 	// Operator is the settler's address (the operator on-chain), shown by
 	// the audit API; the zero address means unknown.
 	Operator common.Address
+	// TracerProvider, if set, traces paid calls: a span per call (a child
+	// of the caller's W3C traceparent), with its reserve, upstream and
+	// commit steps as children and its receipt's id, seq and fee as
+	// attributes. Nil: no tracing.
+	TracerProvider trace.TracerProvider
+	// GenAIAttributes adds the OpenTelemetry GenAI semantic-convention
+	// attributes (gen_ai.operation.name, gen_ai.request.model,
+	// gen_ai.usage.input_tokens, gen_ai.usage.output_tokens) to call spans.
+	GenAIAttributes bool
 }
 
 // Validate reports every missing dependency at once.
@@ -176,6 +186,7 @@ type Server struct {
 	maxPerIP      int
 	seqs          *seqGuard
 	delivery      deliveryGuard
+	tracing       tracing
 }
 
 // New builds the gateway app.
@@ -197,6 +208,7 @@ func New(cfg Config) (*Server, error) {
 		idemTTL: cfg.IdempotencyTTL, now: now, baseCtx: context.Background(),
 	}
 	s.notReady = cfg.NotReady
+	s.tracing = newTracing(cfg.TracerProvider, cfg.GenAIAttributes)
 	s.commitBudget = cfg.CommitBudget
 	if s.commitBudget <= 0 {
 		s.commitBudget = defaultCommitBudget

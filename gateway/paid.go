@@ -15,6 +15,8 @@ import (
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/gofiber/fiber/v2"
 	"github.com/tidwall/gjson"
+	"go.opentelemetry.io/otel/codes"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/imogate/imogate/inference"
 	"github.com/imogate/imogate/metering"
@@ -132,7 +134,14 @@ func withModel(obj map[string]json.RawMessage, body []byte, name string) []byte 
 // api is the API the route speaks to its client: apiOpenAI serves ep as is;
 // the others are translated onto ep (Chat Completions) and back.
 func (s *Server) paid(ep inference.Endpoint, api clientAPI) fiber.Handler {
-	return func(c *fiber.Ctx) error {
+	return func(c *fiber.Ctx) (err error) {
+		ctx, span := s.tracing.startCall(c)
+		streaming := false // the stream writer ends the span
+		defer func() {
+			if !streaming {
+				endSpan(span, err)
+			}
+		}()
 		p := principalOf(c)
 		body := bytes.Clone(c.Body()) // fasthttp reuses the buffer after the handler
 		tr, err := api.translate(body)
@@ -151,6 +160,7 @@ func (s *Server) paid(ep inference.Endpoint, api clientAPI) fiber.Handler {
 			return err
 		}
 		call.api, call.tr = api, tr
+		s.tracing.called(span, call)
 		if api == apiResponses && call.model.PassResponses {
 			call.passThrough(body)
 		}
@@ -163,7 +173,6 @@ func (s *Server) paid(ep inference.Endpoint, api clientAPI) fiber.Handler {
 		if len(idemKey) > 255 {
 			return badRequest("", "the Idempotency-Key header is longer than 255 characters")
 		}
-		ctx := c.UserContext()
 		if ok, wait, err := s.store.RateLimit(ctx, p.Account, p.RPM, p.TPM); err != nil {
 			return err
 		} else if !ok {
@@ -200,21 +209,29 @@ func (s *Server) paid(ep inference.Endpoint, api clientAPI) fiber.Handler {
 		}
 		rid := metering.NewReceiptID(started)
 		requestHash := crypto.Keccak256Hash(body)
-		res, replay, err := s.store.Reserve(ctx, metering.ReserveRequest{
+		rctx, rspan := s.tracing.step(ctx, spanReserve, trace.SpanKindInternal)
+		res, replay, err := s.store.Reserve(rctx, metering.ReserveRequest{
 			Token: call.model.Token, Account: p.Account, ReceiptID: rid, Amount: maxFee,
 			TTL:            call.model.Timeout + s.reservationTTL,
 			IdempotencyKey: idemKey, BodyHash: api.idemHash(body, requestHash), IdempotencyTTL: s.idemTTL,
 		})
+		endSpan(rspan, err)
 		if err != nil {
 			return err
 		}
 		if replay != nil {
+			if span != nil {
+				span.SetAttributes(attrReplay.Bool(true))
+			}
 			return s.writeReplay(c, call, replay)
 		}
 		s.inflight.Add(1)
-		held := &heldCall{s: s, call: call, res: res, principal: p, upBody: upBody, requestHash: requestHash, started: started, price: price}
+		held := &heldCall{s: s, call: call, res: res, principal: p, upBody: upBody, requestHash: requestHash, started: started, price: price,
+			span: span, traceCtx: ctx}
 		if call.stream {
-			return s.stream(c, held) // the stream writer calls inflight.Done
+			err = s.stream(c, held) // the stream writer calls inflight.Done
+			streaming = err == nil
+			return err
 		}
 		defer s.inflight.Done()
 		return s.complete(c, held)
@@ -235,11 +252,18 @@ type heldCall struct {
 	requestHash common.Hash
 	started     time.Time             // when the call was accepted: the receipt's timestamp
 	price       metering.PriceVersion // the price in force then
+	// span is the call's trace span (nil: tracing off); traceCtx holds it,
+	// the parent of the call's steps.
+	span     trace.Span
+	traceCtx context.Context
 }
 
 // release gives the whole hold back after a failed call. It runs under the
 // server's base context so a client that went away cannot stop it.
 func (h *heldCall) release() {
+	if h.span != nil {
+		h.span.SetStatus(codes.Error, "released: the call is not charged")
+	}
 	ctx, cancel := context.WithTimeout(h.s.baseCtx, 10*time.Second)
 	defer cancel()
 	if err := h.s.store.Release(ctx, h.res); err != nil {
@@ -252,6 +276,16 @@ func (h *heldCall) release() {
 // receipt. The receipt's tokens are u's, each capped at what the hold paid
 // for, and its fee is exactly their price (see call.billed).
 func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *metering.Replay) (metering.SignedReceipt, error) {
+	_, span := h.s.tracing.step(h.traceCtx, spanCommit, trace.SpanKindInternal)
+	rc, err := h.commitReceipt(u, responseHash, replay)
+	if err == nil {
+		h.s.tracing.charged(h.span, &rc)
+	}
+	endSpan(span, err)
+	return rc, err
+}
+
+func (h *heldCall) commitReceipt(u inference.Usage, responseHash common.Hash, replay *metering.Replay) (metering.SignedReceipt, error) {
 	s := h.s
 	ctx, cancel := context.WithTimeout(s.baseCtx, s.commitBudget+commitAttemptTimeout)
 	defer cancel()
@@ -376,7 +410,9 @@ func (s *Server) complete(c *fiber.Ctx, h *heldCall) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), h.call.model.Timeout)
 	defer cancel()
 	start := time.Now()
-	resp, err := h.call.model.Backend.Complete(ctx, inference.Request{Endpoint: h.call.endpoint, Body: h.upBody})
+	uctx, uspan := s.tracing.step(ctx, spanUpstream, trace.SpanKindClient)
+	resp, err := h.call.model.Backend.Complete(uctx, inference.Request{Endpoint: h.call.endpoint, Body: h.upBody})
+	endSpan(uspan, err)
 	up := time.Since(start)
 	c.Locals(upstreamTimeKey, up)
 	s.metrics.upstream.WithLabelValues(h.call.model.Name).Observe(up.Seconds())

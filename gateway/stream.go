@@ -17,6 +17,7 @@ import (
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 	"github.com/gofiber/fiber/v2"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/imogate/imogate/inference"
 	"github.com/imogate/imogate/metering"
@@ -42,8 +43,10 @@ func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
 	ctx, cancel := context.WithTimeout(context.WithoutCancel(c.UserContext()), h.call.model.Timeout)
 	stopOnShutdown := context.AfterFunc(s.streamsCtx, cancel) // a shutdown that runs out of time cuts streams
 	start := time.Now()
-	st, err := h.call.model.Backend.Stream(ctx, inference.Request{Endpoint: h.call.endpoint, Body: h.upBody, PerPrompt: int(h.call.perPrompt)})
+	uctx, uspan := s.tracing.step(ctx, spanUpstream, trace.SpanKindClient)
+	st, err := h.call.model.Backend.Stream(uctx, inference.Request{Endpoint: h.call.endpoint, Body: h.upBody, PerPrompt: int(h.call.perPrompt)})
 	if err != nil {
+		endSpan(uspan, err)
 		stopOnShutdown()
 		cancel()
 		h.release()
@@ -57,6 +60,7 @@ func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
 	c.Status(http.StatusOK)
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer s.inflight.Done()
+		defer endSpan(h.span, nil)
 		defer func() {
 			if v := recover(); v != nil {
 				s.log.Error("panic in stream writer", "receipt_id", h.res.ReceiptID.Hex(), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))
@@ -67,7 +71,7 @@ func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
 		defer st.Close()
 		stopKeepalive := s.keepHold(h)
 		defer stopKeepalive()
-		s.relay(w, h, st, start)
+		s.relay(w, h, st, start, uspan)
 	})
 	return nil
 }
@@ -126,7 +130,10 @@ func (o *streamOut) write(parts ...[]byte) error {
 // relay passes the upstream's events to the client, in the client's API,
 // and ends the call: a receipt for what was delivered, or a release when
 // nothing was.
-func (s *Server) relay(w *bufio.Writer, h *heldCall, st inference.Stream, start time.Time) {
+//
+// upSpan is the upstream step's trace span (nil: tracing off); relay ends
+// it when the upstream's stream ends.
+func (s *Server) relay(w *bufio.Writer, h *heldCall, st inference.Stream, start time.Time, upSpan trace.Span) {
 	name := h.call.model.Name
 	fr := h.newFramer()
 	out := &streamOut{w: w, hasher: crypto.NewKeccakState(), hashing: true}
@@ -182,6 +189,10 @@ func (s *Server) relay(w *bufio.Writer, h *heldCall, st inference.Stream, start 
 	}
 	st.Close() // stop the upstream now if the client went away
 	s.metrics.upstream.WithLabelValues(name).Observe(time.Since(start).Seconds())
+	if upSpan != nil && disconnected {
+		upSpan.AddEvent("client disconnected")
+	}
+	endSpan(upSpan, cut)
 	if pieces == 0 && (cut != nil || disconnected) {
 		// Nothing reached the client: nothing is charged.
 		h.release()

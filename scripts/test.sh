@@ -11,7 +11,13 @@ export PATH="$ROOT/bin:$PATH"
 log() { printf '\n== %s\n' "$*"; }
 
 need_root_install() {
-  if [ "$(id -u)" = 0 ]; then
+  if [ "$(uname -s)" = Darwin ]; then
+    # Homebrew's names: redis (redis-server), node (nodejs and npm).
+    local pkgs; pkgs=$(printf '%s\n' "$@" | sed 's/^redis-server$/redis/; s/^nodejs$/node/; /^npm$/d')
+    command -v brew >/dev/null || { echo "missing $*: install Homebrew (https://brew.sh), then 'brew install $pkgs'" >&2; exit 1; }
+    log "installing $pkgs (Homebrew)"
+    brew install --quiet $pkgs >/dev/null
+  elif [ "$(id -u)" = 0 ]; then
     log "installing $*"
     (apt-get update -qq || true) >/dev/null
     DEBIAN_FRONTEND=noninteractive apt-get install -y -qq "$@" >/dev/null
@@ -23,7 +29,9 @@ need_root_install() {
 
 # --- Redis -------------------------------------------------------------------
 export REDIS_URL="${REDIS_URL:-redis://127.0.0.1:6379/0}"
-redis_ok() { timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2 && printf 'PING\r\n' >&3 && head -c5 <&3 | grep -q PONG" 2>/dev/null; }
+# (macOS has no timeout(1) unless coreutils are installed.)
+with_timeout() { if command -v timeout >/dev/null; then timeout "$@"; else shift; "$@"; fi; }
+redis_ok() { with_timeout 2 bash -c "exec 3<>/dev/tcp/$1/$2 && printf 'PING\r\n' >&3 && head -c5 <&3 | grep -q PONG" 2>/dev/null; }
 hostport="${REDIS_URL#redis://}"; hostport="${hostport%%/*}"; rhost="${hostport%%:*}"; rport="${hostport##*:}"
 if ! redis_ok "$rhost" "$rport"; then
   command -v redis-server >/dev/null || need_root_install redis-server

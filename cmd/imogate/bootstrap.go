@@ -18,6 +18,7 @@ import (
 	"github.com/prometheus/client_golang/prometheus"
 	"github.com/prometheus/client_golang/prometheus/promhttp"
 	"github.com/redis/go-redis/v9"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/imogate/imogate/config"
 	"github.com/imogate/imogate/gateway"
@@ -42,6 +43,12 @@ type process struct {
 	// checkDelivery, when the process has a chain client, simulates the
 	// settlement's payment into a token (onchain.Reader.CheckDelivery).
 	checkDelivery func(ctx context.Context, token common.Address) error
+
+	// tracer is the OTLP trace pipeline the environment configures (nil:
+	// tracing off); stopTracing flushes it.
+	tracer      trace.TracerProvider
+	genAI       bool
+	stopTracing func()
 }
 
 // openProcess builds the logger and connects to Redis for cfg.
@@ -53,17 +60,26 @@ func openProcess(ctx context.Context, cfg *config.Config) (*process, error) {
 // openProcessWithLog connects to Redis for cfg, logging to log; Close calls
 // flush.
 func openProcessWithLog(ctx context.Context, cfg *config.Config, log *slog.Logger, flush func()) (*process, error) {
-	rdb, err := newRedis(ctx, cfg)
+	tp, stopTracing, err := newTracerProvider(ctx, log)
 	if err != nil {
 		flush()
 		return nil, err
 	}
-	return &process{cfg: cfg, log: log, rdb: rdb, store: newStore(cfg, rdb), reg: prometheus.NewRegistry(), flushLog: flush}, nil
+	rdb, err := newRedis(ctx, cfg)
+	if err != nil {
+		stopTracing()
+		flush()
+		return nil, err
+	}
+	return &process{cfg: cfg, log: log, rdb: rdb, store: newStore(cfg, rdb), reg: prometheus.NewRegistry(), flushLog: flush,
+		tracer: tp, genAI: genAIAttributes(), stopTracing: stopTracing}, nil
 }
 
-// Close disconnects from Redis and writes out the log.
+// Close disconnects from Redis, flushes the last spans and writes out the
+// log.
 func (p *process) Close() {
 	_ = p.rdb.Close()
+	p.stopTracing()
 	p.flushLog()
 }
 
@@ -185,7 +201,7 @@ func (p *process) newBatcher(chain batcher.Chain, key *ecdsa.PrivateKey) (*batch
 		Key: key, ChainID: new(big.Int).SetUint64(cfg.Chain.ChainID), Settlement: common.HexToAddress(cfg.Chain.SettlementContract),
 		Tokens: tokens, LogFromBlock: s.FromBlock, MaxBatch: s.MaxReceipts, MaxAge: s.MaxAge, Confirmations: s.Confirmations,
 		MaxTipCap: maxTip, MaxFeeCap: maxFee, GasLimitCap: s.GasLimitCap, StuckAfter: s.StuckAfter, PollInterval: s.PollInterval,
-		Logger: p.log, Registerer: p.reg, InstanceID: s.InstanceID,
+		Logger: p.log, Registerer: p.reg, InstanceID: s.InstanceID, TracerProvider: p.tracer,
 		Hooks: batcher.Hooks{Stage: pauseAtStage(os.Getenv(pauseAtEnv), p.log)},
 	})
 }
@@ -225,6 +241,7 @@ func (p *process) newGateway(notReady func() []string) (*gateway.Server, error) 
 	return gateway.New(gateway.Config{
 		Models: models, Store: p.store, Signer: signer, Logger: p.log,
 		Registry: p.reg, Archive: arch, Operator: operator, PublicAudit: cfg.Audit.Public, JWTKeys: cfg.JWT.Keys,
+		TracerProvider: p.tracer, GenAIAttributes: p.genAI,
 		AdminToken:   cfg.Admin.Token.Value().Reveal(),
 		MaxBodyBytes: cfg.Limits.MaxBodyBytes, ReservationTTL: cfg.Limits.ReservationGrace,
 		IdempotencyTTL: cfg.Limits.IdempotencyTTL, ReadTimeout: cfg.Limits.ReadTimeout,

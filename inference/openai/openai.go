@@ -18,6 +18,8 @@ import (
 	"time"
 
 	"github.com/valyala/fasthttp"
+	"go.opentelemetry.io/otel/propagation"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/imogate/imogate/inference"
 )
@@ -95,6 +97,7 @@ func (b *Backend) do(ctx context.Context, req inference.Request, stream bool) (*
 	if b.apiKey != "" {
 		hr.Header.Set("Authorization", "Bearer "+b.apiKey)
 	}
+	passTrace(ctx, hr.Header.Set)
 	resp, err := b.client.Do(hr)
 	if err != nil {
 		cancel()
@@ -177,6 +180,7 @@ func (b *Backend) completeFast(ctx context.Context, req inference.Request) (*inf
 	if b.apiKey != "" {
 		hreq.Header.Set("Authorization", "Bearer "+b.apiKey)
 	}
+	passTrace(ctx, hreq.Header.Set)
 	hreq.SetBodyRaw(req.Body)
 	if err := b.fast.DoDeadline(hreq, hresp, deadline); err != nil {
 		var ne net.Error
@@ -384,4 +388,18 @@ func streamError(data []byte) *inference.UpstreamError {
 		return &inference.UpstreamError{Status: http.StatusBadGateway, Message: msg}
 	}
 	return nil
+}
+
+// passTrace passes the trace of the span in ctx, if any, on to the upstream
+// as a W3C traceparent header, so a traced upstream (vLLM exports
+// OpenTelemetry traces) joins the call's trace.
+func passTrace(ctx context.Context, set func(key, value string)) {
+	if !trace.SpanContextFromContext(ctx).IsValid() {
+		return
+	}
+	carrier := propagation.MapCarrier{}
+	propagation.TraceContext{}.Inject(ctx, carrier)
+	for k, v := range carrier {
+		set(k, v)
+	}
 }

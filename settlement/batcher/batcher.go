@@ -96,7 +96,7 @@ func New(cfg Config) (*Batcher, error) {
 		return nil, fmt.Errorf("batcher metrics: %w", err)
 	}
 	for _, t := range cfg.Tokens {
-		b.models = append(b.models, &model{b: b, token: t, log: b.log.With("token", t.Hex())})
+		b.models = append(b.models, &model{b: b, token: t, log: b.log.With("token", t.Hex()), spans: newBatchSpans(cfg.TracerProvider)})
 	}
 	return b, nil
 }
@@ -121,6 +121,7 @@ func (b *Batcher) Run(ctx context.Context) error {
 	rctx, cancel := context.WithTimeout(context.WithoutCancel(ctx), 5*time.Second)
 	defer cancel()
 	for _, m := range b.models {
+		m.endSpans()
 		if err := b.store.ReleaseLease(rctx, m.token, b.cfg.InstanceID); err != nil {
 			m.log.Warn("release lease", "err", err)
 		}
@@ -168,6 +169,7 @@ type model struct {
 	fence  int64
 
 	snapshot snapshotState
+	spans    batchSpans
 
 	haltMu sync.Mutex
 	halt   error // the fault settlement is halted on, or nil
@@ -368,6 +370,7 @@ func (m *model) now() time.Time { return m.b.cfg.Now() }
 
 // stage reports that batch b has completed a durable step (Hooks.Stage).
 func (m *model) stage(name string, b *settlement.Batch) {
+	m.traceStage(name, b)
 	if h := m.b.cfg.Hooks.Stage; h != nil {
 		h(m.token, name, *b)
 	}

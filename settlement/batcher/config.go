@@ -10,6 +10,7 @@ import (
 
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/prometheus/client_golang/prometheus"
+	"go.opentelemetry.io/otel/trace"
 
 	"github.com/imogate/imogate/settlement"
 	"github.com/imogate/imogate/settlement/archive"
@@ -111,6 +112,12 @@ type Config struct {
 	Registerer prometheus.Registerer
 	// Hooks are optional callbacks for tests, tracing and alerts.
 	Hooks Hooks
+	// TracerProvider, if set, traces batches: a span per batch
+	// ("imogate.settle_batch") from its seal until it is archived (settled,
+	// without an archive), with its token, id, seqs, fee and root as
+	// attributes, its transaction, block and gas once settled, and an event
+	// per durable step. Nil: no tracing.
+	TracerProvider trace.TracerProvider
 }
 
 // Hooks are optional callbacks, called synchronously from the batcher's

@@ -116,7 +116,7 @@ func TestOTLPExport(t *testing.T) {
 	}
 	key, _ := crypto.GenerateKey()
 	var token common.Address
-	copy(token[:], crypto.Keccak256([]byte(t.Name() + time.Now().String())))
+	copy(token[:], crypto.Keccak256([]byte(t.Name()+time.Now().String())))
 	st := redisstore.New(testredis.Client(t), nil)
 	gw, err := gateway.New(gateway.Config{
 		Models: []gateway.Model{{Name: "demo", Token: token, Upstream: "demo", Backend: demo.New(demo.Config{}),

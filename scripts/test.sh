@@ -73,6 +73,17 @@ done
 if grep -qw avx512f /proc/cpuinfo 2>/dev/null; then export IMOGATE_REQUIRE_AVX512=1; fi
 log "build imogate"
 go build -o bin/imogate ./cmd/imogate
+# --- Deployment artifacts ------------------------------------------------------
+# The Dockerfile lint (dockerfile-utils), then deploy/check (its own Go module):
+# the Helm chart (lint, render, strict Kubernetes schemas, values schema,
+# required secrets), deploy/compose.yaml (compose-go), the Dockerfile's facts,
+# the systemd units (systemd-analyze verify and security) and every imogate
+# command line in them. No Docker engine runs here: the image is not built.
+# A cold Go cache compiles Helm and the Kubernetes libraries first: 4-5 minutes.
+command -v systemd-analyze >/dev/null || need_root_install systemd
+log "deployment artifacts: scripts/check-deploy.sh"
+scripts/check-deploy.sh bin/imogate
+
 # geth --dev for the end-to-end test, built from the go-ethereum module pinned in go.mod.
 if [ ! -x bin/geth ] || [ go.sum -nt bin/geth ]; then
   log "build geth (from the go-ethereum module in go.mod; about 2 minutes cold)"

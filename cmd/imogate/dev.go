@@ -2,6 +2,7 @@ package main
 
 import (
 	"context"
+	"crypto/ecdsa"
 	"crypto/rand"
 	"encoding/hex"
 	"errors"
@@ -38,6 +39,17 @@ type devOptions struct {
 	settleEvery time.Duration
 	dataDir     string
 	logLevel    string
+
+	// chainOnly runs only the chain with its contracts and writes the
+	// config and key files separate `serve` and `settle` processes need
+	// into writeConfig (the containers of deploy/compose.yaml).
+	chainOnly   bool
+	writeConfig string
+	// advertiseRPC is the chain's JSON-RPC URL as those processes reach it
+	// (default: the URL of --rpc); gatewayURL is where clients reach their
+	// gateway, for the printed lines.
+	advertiseRPC string
+	gatewayURL   string
 }
 
 func newDevCmd() *cobra.Command {
@@ -57,7 +69,19 @@ func newDevCmd() *cobra.Command {
     deposits their fees into the demo token on the chain and archives the batch under
     --data-dir/archive.
 
-Ctrl-C stops everything cleanly. Nothing is written outside --data-dir.`,
+Ctrl-C stops everything cleanly. Nothing is written outside --data-dir.
+
+With --chain-only it runs only the chain (on --rpc, with the contracts, the
+settler funded) for a gateway and a settler run as separate processes, as the
+containers of deploy/compose.yaml are: it writes into --write-config the config
+file imogate.yaml (no secrets in it), the key files it points at (signer.key,
+settler.key, admin.token), and dev.env with an API key that has credit (created
+in the Redis at REDIS_URL, which is required) and the lines printed below; then
+it serves /healthz and /readyz on --listen, ready once those files are written.
+Start them with:
+
+  imogate serve  -c DIR/imogate.yaml    # listens on :8080 (IMOGATE_LISTEN overrides)
+  imogate settle -c DIR/imogate.yaml    # health and metrics on :9464`,
 		RunE: func(cmd *cobra.Command, args []string) error {
 			ctx, stop := signal.NotifyContext(cmd.Context(), os.Interrupt, syscall.SIGTERM)
 			defer stop()
@@ -71,6 +95,10 @@ Ctrl-C stops everything cleanly. Nothing is written outside --data-dir.`,
 	f.DurationVar(&o.settleEvery, "settle-interval", 10*time.Second, "how often the batcher settles")
 	f.StringVar(&o.dataDir, "data-dir", ".imogate-dev", "where the dev Redis and batch archive live")
 	f.StringVar(&o.logLevel, "log-level", "info", "debug, info, warn or error")
+	f.BoolVar(&o.chainOnly, "chain-only", false, "run only the chain and contracts, and write the config for separate serve and settle processes into --write-config")
+	f.StringVar(&o.writeConfig, "write-config", "", "with --chain-only: the directory the config, key files and dev.env are written to")
+	f.StringVar(&o.advertiseRPC, "advertise-rpc", "", "with --chain-only: the chain's JSON-RPC URL as serve and settle reach it (default: http://<--rpc>)")
+	f.StringVar(&o.gatewayURL, "gateway-url", "http://127.0.0.1:8080", "with --chain-only: where clients reach the gateway, for the printed lines")
 	return cmd
 }
 
@@ -88,6 +116,12 @@ func runDev(ctx context.Context, out io.Writer, o devOptions) error {
 	credit, err := strconv.ParseInt(o.credit, 10, 64)
 	if err != nil || credit <= 0 {
 		return fmt.Errorf("--credit-wei %q must be a positive integer", o.credit)
+	}
+	if o.chainOnly {
+		return runDevChainOnly(ctx, out, o, credit, log)
+	}
+	if o.writeConfig != "" || o.advertiseRPC != "" {
+		return errors.New("--write-config and --advertise-rpc go with --chain-only")
 	}
 	// Absolute from here on: the printed paths must work from any directory,
 	// and child processes must not depend on the working directory.
@@ -109,34 +143,12 @@ func runDev(ctx context.Context, out io.Writer, o devOptions) error {
 		redisURL = u
 	}
 
-	// Chain: fresh keys each run, so contract addresses (and so every Redis
-	// key) are new even on a Redis that outlives runs.
-	opKey, _ := crypto.GenerateKey()
-	signerKey, _ := crypto.GenerateKey()
-	holderKey, _ := crypto.GenerateKey()
-	settler := crypto.PubkeyToAddress(opKey.PublicKey)
-	holder := crypto.PubkeyToAddress(holderKey.PublicKey)
-	thousand := new(big.Int).Mul(big.NewInt(1000), devchain.Ether)
-	chain, err := devchain.Start(devchain.Config{
-		Alloc:   types.GenesisAlloc{settler: {Balance: thousand}, holder: {Balance: thousand}},
-		RPCAddr: o.rpc, Logger: log,
-	})
+	dc, err := startDevChain(ctx, o.rpc, log)
 	if err != nil {
-		return fmt.Errorf("start dev chain: %w", err)
+		return err
 	}
-	defer chain.Close()
-	dctx, cancel := context.WithTimeout(ctx, time.Minute)
-	defer cancel()
-	auth := bind.NewKeyedTransactor(opKey, devchain.ChainID)
-	auth.Context = dctx
-	res, err := deploy.Deploy(dctx, chain.Client(), auth, deploy.Options{
-		ChainID: devchain.ChainID, Signer: crypto.PubkeyToAddress(signerKey.PublicKey), PollInterval: 50 * time.Millisecond,
-		Token: &deploy.TokenOptions{Name: "imogate demo model", Symbol: "IMODEMO", Supply: new(big.Int).Mul(big.NewInt(1_000_000), devchain.Ether),
-			Holder: holder, PercentClaimable: 80, SnapshotInterval: time.Minute},
-	})
-	if err != nil {
-		return fmt.Errorf("deploy contracts on the dev chain: %w", err)
-	}
+	defer dc.chain.Close()
+	res, opKey, signerKey := dc.res, dc.opKey, dc.signerKey
 
 	// Gateway config, built like a file would be.
 	cfg := &config.Config{
@@ -145,10 +157,10 @@ func runDev(ctx context.Context, out io.Writer, o devOptions) error {
 		Chain:  config.Chain{ChainID: devchain.ChainID.Uint64(), SettlementContract: res.Settlement.Hex()},
 		Log:    config.Log{Level: o.logLevel},
 		Models: []config.Model{{
-			Name: "imogate-demo", Token: res.Token.Hex(), Backend: "demo",
-			Demo:      config.Demo{TokenLatency: 15 * time.Millisecond},
-			Price:     config.Price{PerRequest: config.NewWei(1_000_000_000), Per1KPrompt: config.NewWei(2_000_000_000), Per1KCompletion: config.NewWei(4_000_000_000)},
-			MaxTokens: 256,
+			Name: devModelName, Token: res.Token.Hex(), Backend: "demo",
+			Demo:      config.Demo{TokenLatency: devTokenLatency},
+			Price:     devPrice(),
+			MaxTokens: devMaxTokens,
 		}},
 	}
 	cfg.Signer.Set(hex.EncodeToString(crypto.FromECDSA(signerKey)))
@@ -159,7 +171,7 @@ func runDev(ctx context.Context, out io.Writer, o devOptions) error {
 		return fmt.Errorf("dev config: %w", err)
 	}
 	cfg.Settlement = config.Settlement{
-		Enabled: true, RPCURL: chain.RPCURL(), MaxReceipts: 1000, MaxAge: o.settleEvery, Confirmations: 1,
+		Enabled: true, RPCURL: dc.chain.RPCURL(), MaxReceipts: 1000, MaxAge: o.settleEvery, Confirmations: 1,
 		ArchiveDir: filepath.Join(o.dataDir, "archive"), Snapshots: true, PollInterval: 500 * time.Millisecond,
 	}
 	cfg.Settlement.SettlerKey.Set(hex.EncodeToString(crypto.FromECDSA(opKey)))
@@ -175,15 +187,15 @@ func runDev(ctx context.Context, out io.Writer, o devOptions) error {
 	if _, err := p.store.Credit(ctx, res.Token, k.ID, credit); err != nil {
 		return err
 	}
-	bat, err := p.newBatcher(chain.Client(), opKey)
+	bat, err := p.newBatcher(dc.chain.Client(), opKey)
 	if err != nil {
 		return err
 	}
 	ready := func(addr string) {
 		printDevBanner(out, devBanner{
-			base: "http://" + addr + "/v1", key: secret, adminToken: adminToken, rpc: chain.RPCURL(),
-			settlement: res.Settlement, token: res.Token, settler: settler, signer: crypto.PubkeyToAddress(signerKey.PublicKey),
-			holder: holder, redis: config.RedactURL(redisURL), credit: credit, keyID: k.ID, dataDir: o.dataDir, settleEvery: o.settleEvery,
+			base: "http://" + addr + "/v1", key: secret, adminToken: adminToken, rpc: dc.chain.RPCURL(),
+			settlement: res.Settlement, token: res.Token, settler: dc.settler, signer: crypto.PubkeyToAddress(signerKey.PublicKey),
+			holder: dc.holder, redis: config.RedactURL(redisURL), credit: credit, keyID: k.ID, dataDir: o.dataDir, settleEvery: o.settleEvery,
 		})
 	}
 	gw, err := p.gatewayParts(ctx, 30*time.Second, ready, bat.NotReady)
@@ -191,6 +203,62 @@ func runDev(ctx context.Context, out io.Writer, o devOptions) error {
 		return err
 	}
 	return runGroup(ctx, p.log, append([]part{batcherPart(bat)}, gw...)...)
+}
+
+// The demo model, the same in both modes of `imogate dev`.
+const (
+	devModelName    = "imogate-demo"
+	devTokenLatency = 15 * time.Millisecond
+	devMaxTokens    = 256
+)
+
+// devPrice is the demo model's price, wei.
+func devPrice() config.Price {
+	return config.Price{PerRequest: config.NewWei(1_000_000_000), Per1KPrompt: config.NewWei(2_000_000_000), Per1KCompletion: config.NewWei(4_000_000_000)}
+}
+
+// devChain is a dev session's chain with the contracts deployed: the
+// operator (settler) key, the receipt signer key, the funded settler and
+// the holder of the demo token's whole supply.
+type devChain struct {
+	chain            *devchain.Chain
+	res              deploy.Result
+	opKey, signerKey *ecdsa.PrivateKey
+	settler, holder  common.Address
+}
+
+// startDevChain starts the in-process chain with its JSON-RPC on rpc and
+// deploys UsageSettlement and the demo token. Fresh keys each run, so
+// contract addresses (and so every Redis key) are new even on a Redis that
+// outlives runs. The caller closes the chain.
+func startDevChain(ctx context.Context, rpc string, log *slog.Logger) (*devChain, error) {
+	opKey, _ := crypto.GenerateKey()
+	signerKey, _ := crypto.GenerateKey()
+	holderKey, _ := crypto.GenerateKey()
+	settler := crypto.PubkeyToAddress(opKey.PublicKey)
+	holder := crypto.PubkeyToAddress(holderKey.PublicKey)
+	thousand := new(big.Int).Mul(big.NewInt(1000), devchain.Ether)
+	chain, err := devchain.Start(devchain.Config{
+		Alloc:   types.GenesisAlloc{settler: {Balance: thousand}, holder: {Balance: thousand}},
+		RPCAddr: rpc, Logger: log,
+	})
+	if err != nil {
+		return nil, fmt.Errorf("start dev chain: %w", err)
+	}
+	dctx, cancel := context.WithTimeout(ctx, time.Minute)
+	defer cancel()
+	auth := bind.NewKeyedTransactor(opKey, devchain.ChainID)
+	auth.Context = dctx
+	res, err := deploy.Deploy(dctx, chain.Client(), auth, deploy.Options{
+		ChainID: devchain.ChainID, Signer: crypto.PubkeyToAddress(signerKey.PublicKey), PollInterval: 50 * time.Millisecond,
+		Token: &deploy.TokenOptions{Name: "imogate demo model", Symbol: "IMODEMO", Supply: new(big.Int).Mul(big.NewInt(1_000_000), devchain.Ether),
+			Holder: holder, PercentClaimable: 80, SnapshotInterval: time.Minute},
+	})
+	if err != nil {
+		chain.Close()
+		return nil, fmt.Errorf("deploy contracts on the dev chain: %w", err)
+	}
+	return &devChain{chain: chain, res: res, opKey: opKey, signerKey: signerKey, settler: settler, holder: holder}, nil
 }
 
 type devBanner struct {

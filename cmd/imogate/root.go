@@ -26,7 +26,7 @@ func newRootCmd() *cobra.Command {
 		SilenceErrors: true,
 	}
 	root.PersistentFlags().StringP("config", "c", "imogate.yaml", "path of the YAML config file")
-	root.AddCommand(newServeCmd(), newKeysCmd(), newConfigCmd(), newContractsCmd(), newDevCmd(), newSettleCmd(), newAuditCmd(), newRepairCmd())
+	root.AddCommand(newServeCmd(), newKeysCmd(), newConfigCmd(), newContractsCmd(), newDevCmd(), newSettleCmd(), newAuditCmd(), newRepairCmd(), newHealthcheckCmd())
 	return root
 }
 

@@ -126,34 +126,38 @@ type ArchiveS3 struct {
 // settling is asked for (`imogate settle`, or serve with settlement.enabled).
 func (c *Config) ValidateSettlement() error {
 	var errs []error
+	bad := func(path, format string, args ...any) { errs = append(errs, fieldErr(path, format, args...)) }
 	s := c.Settlement
 	if u, err := url.Parse(s.RPCURL); err != nil || !(u.Scheme == "http" || u.Scheme == "https" || u.Scheme == "ws" || u.Scheme == "wss") {
-		errs = append(errs, fmt.Errorf("settlement.rpc_url: %q is not an http(s) or ws(s) URL", RedactURL(s.RPCURL)))
+		bad("settlement.rpc_url", "%q is not an http(s) or ws(s) URL", RedactURL(s.RPCURL))
 	}
 	hasKey := s.SettlerKey.Value() != ""
 	hasStore := s.KeystoreFile != ""
 	switch {
 	case hasKey && hasStore:
-		errs = append(errs, errors.New("settlement.settler_key: give either settler_key or keystore_file, not both"))
+		bad("settlement.settler_key", "give either settler_key or keystore_file, not both")
 	case !hasKey && s.SettlerKey.Env != "":
-		errs = append(errs, fmt.Errorf("settlement.settler_key: environment variable %s is empty or unset", s.SettlerKey.Env))
+		bad("settlement.settler_key", "environment variable %s is empty or unset", s.SettlerKey.Env)
 	case !hasKey && s.SettlerKey.File != "":
-		errs = append(errs, fmt.Errorf("settlement.settler_key: file %s is empty or unreadable", s.SettlerKey.File))
+		bad("settlement.settler_key", "file %s is empty or unreadable", s.SettlerKey.File)
 	case !hasKey && !hasStore:
-		errs = append(errs, errors.New("settlement.settler_key: the settler (operator) key is required (settler_key.env/file or keystore_file)"))
+		bad("settlement.settler_key", "the settler (operator) key is required (settler_key.env/file or keystore_file)")
 	case hasKey:
 		if _, err := ParsePrivateKey(s.SettlerKey.Value()); err != nil {
-			errs = append(errs, errors.New("settlement.settler_key: not a secp256k1 private key in hex (value not shown)"))
+			bad("settlement.settler_key", "not a secp256k1 private key in hex (value not shown)")
 		}
 	case hasStore && s.KeystorePassword.Value() == "":
-		errs = append(errs, errors.New("settlement.keystore_password: required with keystore_file"))
+		bad("settlement.keystore_password", "required with keystore_file")
 	}
 	if a := s.ArchiveS3; a.Bucket != "" {
 		if a.Endpoint == "" {
-			errs = append(errs, errors.New("settlement.archive_s3.endpoint: required with a bucket"))
+			bad("settlement.archive_s3.endpoint", "required with a bucket")
 		}
-		if a.AccessKey.Value() == "" || a.SecretKey.Value() == "" {
-			errs = append(errs, errors.New("settlement.archive_s3.access_key/secret_key: required with a bucket"))
+		if a.AccessKey.Value() == "" {
+			bad("settlement.archive_s3.access_key", "required with a bucket")
+		}
+		if a.SecretKey.Value() == "" {
+			bad("settlement.archive_s3.secret_key", "required with a bucket")
 		}
 	}
 	for _, v := range []struct {
@@ -167,7 +171,7 @@ func (c *Config) ValidateSettlement() error {
 		{"settlement.poll_interval", s.PollInterval < 0},
 	} {
 		if v.bad {
-			errs = append(errs, fmt.Errorf("%s: must not be negative", v.path))
+			bad(v.path, "must not be negative")
 		}
 	}
 	return errors.Join(errs...)
@@ -434,12 +438,14 @@ func (w Wei) String() string { return w.Big().String() }
 
 // UnmarshalYAML accepts a decimal integer (quoted or not); never a float.
 func (w *Wei) UnmarshalYAML(n *yaml.Node) error {
+	// A *yaml.TypeError lets the decoder go on and report the file's other
+	// problems too.
 	if n.Kind != yaml.ScalarNode {
-		return fmt.Errorf("line %d: wei amount must be a decimal integer", n.Line)
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: a wei amount must be a decimal integer", n.Line)}}
 	}
 	v, ok := new(big.Int).SetString(strings.ReplaceAll(n.Value, "_", ""), 10)
 	if !ok || v.Sign() < 0 {
-		return fmt.Errorf("line %d: wei amount %q must be a non-negative decimal integer", n.Line, n.Value)
+		return &yaml.TypeError{Errors: []string{fmt.Sprintf("line %d: wei amount %q must be a non-negative decimal integer", n.Line, n.Value)}}
 	}
 	w.v = v
 	return nil
@@ -523,7 +529,9 @@ func (r *SecretRef) resolve(getenv func(string) string) error {
 
 // Load reads the YAML file at path, applies environment overrides from
 // getenv (os.Getenv when nil), fills defaults, resolves secrets and
-// validates. The error lists every problem found.
+// validates, the settlement section too when settlement.enabled is set. The
+// error lists every problem found, each once (joined; most are
+// *FieldError). A file that is not YAML at all is the one problem reported.
 func Load(path string, getenv func(string) string) (*Config, error) {
 	b, err := os.ReadFile(path)
 	if err != nil {
@@ -532,27 +540,58 @@ func Load(path string, getenv func(string) string) (*Config, error) {
 	return Parse(b, getenv)
 }
 
+// LoadSettler is Load for a process that settles (`imogate settle`): the
+// settlement section is resolved and validated (ValidateSettlement) whether
+// or not settlement.enabled is set.
+func LoadSettler(path string, getenv func(string) string) (*Config, error) {
+	b, err := os.ReadFile(path)
+	if err != nil {
+		return nil, fmt.Errorf("read config: %w", err)
+	}
+	return ParseSettler(b, getenv)
+}
+
 // Parse is Load on bytes.
 func Parse(data []byte, getenv func(string) string) (*Config, error) {
+	return parse(data, getenv, false)
+}
+
+// ParseSettler is LoadSettler on bytes.
+func ParseSettler(data []byte, getenv func(string) string) (*Config, error) {
+	return parse(data, getenv, true)
+}
+
+func parse(data []byte, getenv func(string) string, settler bool) (*Config, error) {
 	if getenv == nil {
 		getenv = os.Getenv
 	}
 	var c Config
+	// read are the values that could not be read (a mistyped value, a bad
+	// override, an unset secret): checks of those fields are not reported
+	// on top (joinOnce).
+	var read []error
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	dec.KnownFields(true)
 	if err := dec.Decode(&c); err != nil && !errors.Is(err, io.EOF) {
-		return nil, fmt.Errorf("parse config: %s", redactYAMLError(err))
+		// A type error leaves the other fields decoded: go on, so that
+		// every problem is reported at once. Anything else (not YAML) stops.
+		var te *yaml.TypeError
+		if !errors.As(err, &te) {
+			return nil, fmt.Errorf("parse config: %s", redactYAMLError(err))
+		}
+		read = append(read, typeErrors(data, te)...)
 	}
-	var errs []error
 	if err := c.applyEnv(getenv); err != nil {
-		errs = append(errs, err)
+		read = append(read, err)
 	}
 	c.Defaults()
-	errs = append(errs, c.resolveSecrets(getenv)...)
-	if err := c.Validate(); err != nil {
-		errs = append(errs, err)
+	settling := settler || c.Settlement.Enabled
+	read = append(read, c.resolveSecrets(getenv, settling)...)
+	checks := []error{c.Validate()}
+	if settling {
+		checks = append(checks, c.ValidateSettlement())
 	}
-	if err := errors.Join(errs...); err != nil {
+	if err := joinOnce(read, checks...); err != nil {
 		return nil, err
 	}
 	return &c, nil
@@ -601,7 +640,7 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	if v := getenv(EnvChainID); v != "" {
 		id, err := strconv.ParseUint(v, 10, 64)
 		if err != nil {
-			return fmt.Errorf("%s: %q is not a chain id", EnvChainID, v)
+			return fieldErr("chain.chain_id", "%s=%q is not a chain id", EnvChainID, v)
 		}
 		c.Chain.ChainID = id
 	}
@@ -687,11 +726,14 @@ func (c *Config) Defaults() {
 	}
 }
 
-func (c *Config) resolveSecrets(getenv func(string) string) []error {
+// resolveSecrets reads every secret from its file or environment
+// variable; settling says whether the settlement section's secrets are
+// needed (else they are read if they can be, and not reported).
+func (c *Config) resolveSecrets(getenv func(string) string, settling bool) []error {
 	var errs []error
 	add := func(path string, r *SecretRef) {
 		if err := r.resolve(getenv); err != nil {
-			errs = append(errs, fmt.Errorf("%s: %w", path, err))
+			errs = append(errs, &FieldError{Path: path, Err: err})
 		}
 	}
 	add("signer", &c.Signer)
@@ -700,7 +742,7 @@ func (c *Config) resolveSecrets(getenv func(string) string) []error {
 	add("redis.sentinel_password", &c.Redis.SentinelPassword)
 	// The settlement secrets are needed only where settling is asked for;
 	// ValidateSettlement reports them missing there.
-	if c.Settlement.Enabled {
+	if settling {
 		add("settlement.settler_key", &c.Settlement.SettlerKey)
 		add("settlement.keystore_password", &c.Settlement.KeystorePassword)
 	} else {
@@ -728,9 +770,7 @@ var MaxCallFee = new(big.Int).Exp(big.NewInt(10), big.NewInt(18), nil)
 // problem at once, each prefixed with the path of the field.
 func (c *Config) Validate() error {
 	var errs []error
-	bad := func(path, format string, args ...any) {
-		errs = append(errs, fmt.Errorf("%s: %s", path, fmt.Sprintf(format, args...)))
-	}
+	bad := func(path, format string, args ...any) { errs = append(errs, fieldErr(path, format, args...)) }
 	switch c.Redis.Mode {
 	case "standalone":
 		if u, err := url.Parse(c.Redis.URL); err != nil || (u.Scheme != "redis" && u.Scheme != "rediss" && u.Scheme != "unix") {
@@ -757,8 +797,21 @@ func (c *Config) Validate() error {
 	if _, err := c.Redis.Replicas(); err != nil {
 		bad("redis.durability", "%v", err)
 	}
-	if c.Limits.ReadTimeout < 0 || c.Limits.MaxConnections < 0 || c.Limits.MaxConnectionsPerIP < 0 || c.Limits.ReceiptIndexTTL < 0 {
-		bad("limits", "timeouts and connection caps must not be negative")
+	for _, v := range []struct {
+		path string
+		bad  bool
+	}{
+		{"limits.reservation_grace", c.Limits.ReservationGrace < 0},
+		{"limits.idempotency_ttl", c.Limits.IdempotencyTTL < 0},
+		{"limits.sweep_interval", c.Limits.SweepInterval < 0},
+		{"limits.read_timeout", c.Limits.ReadTimeout < 0},
+		{"limits.max_connections", c.Limits.MaxConnections < 0},
+		{"limits.max_connections_per_ip", c.Limits.MaxConnectionsPerIP < 0},
+		{"limits.receipt_index_ttl", c.Limits.ReceiptIndexTTL < 0},
+	} {
+		if v.bad {
+			bad(v.path, "must not be negative")
+		}
 	}
 	if c.Limits.ReceiptIndexTTL > 0 && c.Limits.ReceiptIndexTTL < c.Limits.IdempotencyTTL {
 		bad("limits.receipt_index_ttl", "must be at least limits.idempotency_ttl (%s): replays read it", c.Limits.IdempotencyTTL)

@@ -1,9 +1,11 @@
 // Package deploy deploys imogate's contracts: the UsageSettlement contract
-// and, optionally, a RevenueShareToken (ERC-7641) for a model; it registers
-// the operator's receipt signer and returns the addresses and the
-// configuration lines to paste. It also loads the deploying key from an
-// encrypted go-ethereum keystore file or an environment variable. The
-// `imogate contracts deploy` command is a thin wrapper around Deploy.
+// and, optionally, a RevenueShareToken (ERC-7641) for a model, or checks an
+// existing ERC-7641 token for one (CheckToken); it registers the operator's
+// receipt signer and returns the addresses, the settlement contract's
+// deployment block and the configuration lines to paste (ConfigYAML). It
+// also loads the deploying key from an encrypted go-ethereum keystore file
+// or an environment variable. The `imogate contracts deploy` command is a
+// thin wrapper around Deploy.
 package deploy
 
 import (
@@ -11,20 +13,21 @@ import (
 	"errors"
 	"fmt"
 	"math/big"
-	"strings"
 	"time"
 
 	"github.com/ethereum/go-ethereum"
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/core/types"
+	"github.com/ethereum/go-ethereum/crypto"
 
 	"github.com/imogate/imogate/settlement/contracts/bindings"
 )
 
 // Backend is what Deploy needs from a chain: contract calls and
-// transactions, receipts and code, and the chain id. *ethclient.Client and
-// simulated.Client implement it.
+// transactions (bind.ContractBackend includes headers and nonces), receipts
+// and code, and the chain id. *ethclient.Client and simulated.Client
+// implement it.
 type Backend interface {
 	bind.ContractBackend
 	bind.DeployBackend
@@ -45,8 +48,16 @@ type Options struct {
 	// Settlement, if set, is an existing UsageSettlement to use instead of
 	// deploying a new one (it must have code).
 	Settlement common.Address
+	// SettlementBlock, with Settlement, is the block Settlement was deployed
+	// in, as the operator knows it (a block explorer shows it). Nil: Deploy
+	// finds it (DeploymentBlock), which needs a node that keeps old state.
+	SettlementBlock *big.Int
 	// Token, if set, deploys a new RevenueShareToken for a model.
 	Token *TokenOptions
+	// UseToken, if set, is an existing ERC-7641 token for a model, used
+	// instead of deploying one. CheckToken must pass for it before any
+	// transaction is sent.
+	UseToken common.Address
 	// Wait waits for a transaction to be mined. Default: poll the node for the
 	// receipt every PollInterval.
 	Wait WaitFunc
@@ -84,8 +95,15 @@ type Result struct {
 	Settlement common.Address
 	// SettlementDeployed says whether Deploy deployed it (false when reused).
 	SettlementDeployed bool
-	// Token is the new RevenueShareToken, zero if none was deployed.
+	// SettlementBlock is the block Settlement was deployed in (given, for a
+	// reused contract, by Options.SettlementBlock), where searches for its
+	// events start (settlement.from_block).
+	SettlementBlock uint64
+	// Token is the model's token: the new RevenueShareToken or the checked
+	// Options.UseToken; zero if neither.
 	Token common.Address
+	// TokenDeployed says whether Deploy deployed Token.
+	TokenDeployed bool
 	// Signer is the operator's registered receipt signer.
 	Signer common.Address
 	// Transactions are the hashes of the transactions sent, in order.
@@ -109,6 +127,12 @@ func (o *Options) Validate() error {
 	if o.Signer == (common.Address{}) {
 		errs = append(errs, errors.New("receipt signer address is required"))
 	}
+	if o.SettlementBlock != nil && (o.Settlement == (common.Address{}) || o.SettlementBlock.Sign() < 0) {
+		errs = append(errs, errors.New("a settlement deployment block is given only with an existing settlement contract, and is not negative"))
+	}
+	if o.Token != nil && o.UseToken != (common.Address{}) {
+		errs = append(errs, errors.New("deploy a new token or use an existing one, not both"))
+	}
 	if t := o.Token; t != nil {
 		if t.Name == "" || t.Symbol == "" {
 			errs = append(errs, errors.New("token name and symbol are required"))
@@ -129,10 +153,13 @@ func (o *Options) Validate() error {
 	return nil
 }
 
-// Deploy checks that backend serves opts.ChainID, then deploys (or checks) the
-// settlement contract, optionally deploys a token, and registers opts.Signer
-// as auth.From's receipt signer unless it already is. auth must sign for
-// opts.ChainID. On error, Result holds what was done so far.
+// Deploy checks that backend serves opts.ChainID, that an existing
+// settlement contract has code (and finds its deployment block unless
+// given) and that an existing token passes CheckToken, all before sending
+// any transaction; then it deploys the settlement contract unless reused,
+// optionally deploys a token, and registers opts.Signer as auth.From's
+// receipt signer unless it already is. auth must sign for opts.ChainID. On
+// error, Result holds what was done so far.
 func Deploy(ctx context.Context, backend Backend, auth *bind.TransactOpts, opts Options) (Result, error) {
 	res := Result{ChainID: opts.ChainID, Operator: auth.From, Signer: opts.Signer}
 	if err := opts.Validate(); err != nil {
@@ -170,6 +197,37 @@ func Deploy(ctx context.Context, backend Backend, auth *bind.TransactOpts, opts 
 	}
 
 	res.Settlement = opts.Settlement
+	if res.Settlement != (common.Address{}) {
+		if err := hasCode(ctx, backend, res.Settlement, nil); err != nil {
+			return res, fmt.Errorf("settlement contract: %w on chain %s", err, got)
+		}
+		block, err := settlementBlock(ctx, backend, res.Settlement, opts.SettlementBlock)
+		if err != nil {
+			return res, err
+		}
+		res.SettlementBlock = block
+	}
+	if opts.UseToken != (common.Address{}) {
+		// The payment is simulated from the settlement contract's address,
+		// the one a new contract will get if it is not deployed yet.
+		from := res.Settlement
+		if from == (common.Address{}) {
+			n := auth.Nonce
+			if n == nil {
+				pending, err := backend.PendingNonceAt(ctx, auth.From)
+				if err != nil {
+					return res, fmt.Errorf("read the deployer's nonce: %w", err)
+				}
+				n = new(big.Int).SetUint64(pending)
+			}
+			from = crypto.CreateAddress(auth.From, n.Uint64())
+		}
+		if err := CheckToken(ctx, backend, from, opts.UseToken); err != nil {
+			return res, fmt.Errorf("token %s on chain %s: %w", opts.UseToken, got, err)
+		}
+		res.Token = opts.UseToken
+	}
+
 	var at *big.Int // the block to read a new contract's code at (nil: latest)
 	if res.Settlement == (common.Address{}) {
 		addr, t, err := bind.DeployContract(txOpts(), common.FromHex(bindings.UsageSettlementMetaData.Bin), backend, nil)
@@ -178,9 +236,10 @@ func Deploy(ctx context.Context, backend Backend, auth *bind.TransactOpts, opts 
 			return res, err
 		}
 		res.Settlement, res.SettlementDeployed, at = addr, true, r.BlockNumber
-	}
-	if err := hasCode(ctx, backend, res.Settlement, at); err != nil {
-		return res, fmt.Errorf("settlement contract: %w", err)
+		res.SettlementBlock = r.BlockNumber.Uint64()
+		if err := hasCode(ctx, backend, res.Settlement, at); err != nil {
+			return res, fmt.Errorf("settlement contract: %w", err)
+		}
 	}
 
 	if t := opts.Token; t != nil {
@@ -202,7 +261,7 @@ func Deploy(ctx context.Context, backend Backend, auth *bind.TransactOpts, opts 
 		if err := hasCode(ctx, backend, addr, at); err != nil {
 			return res, fmt.Errorf("token: %w", err)
 		}
-		res.Token = addr
+		res.Token, res.TokenDeployed = addr, true
 	}
 
 	settlement := bindings.NewUsageSettlement()
@@ -221,15 +280,37 @@ func Deploy(ctx context.Context, backend Backend, auth *bind.TransactOpts, opts 
 	return res, nil
 }
 
-// ConfigYAML returns the configuration lines to paste into imogate's config
-// file for this deployment; model names the model served with the new token.
-func (r Result) ConfigYAML(model string) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "chain:\n  chain_id: %s\n  settlement_contract: %q\n", r.ChainID, r.Settlement.Hex())
-	if r.Token != (common.Address{}) {
-		fmt.Fprintf(&b, "models:\n  - name: %q\n    token: %q\n", model, r.Token.Hex())
+// settlementBlock is the deployment block of the existing settlement
+// contract at addr: given, it is checked where the node can tell (the
+// contract must not have had code before it, or its earlier events would
+// be missed); else it is found by DeploymentBlock.
+func settlementBlock(ctx context.Context, backend Backend, addr common.Address, given *big.Int) (uint64, error) {
+	if given == nil {
+		n, err := DeploymentBlock(ctx, backend, addr)
+		if err != nil {
+			return 0, fmt.Errorf("find the block settlement contract %s was deployed in (give it instead; a block explorer shows it): %w", addr, err)
+		}
+		return n, nil
 	}
-	return b.String()
+	if !given.IsUint64() {
+		return 0, fmt.Errorf("%w: settlement deployment block %s", ErrInvalidOptions, given)
+	}
+	head, err := backend.HeaderByNumber(ctx, nil)
+	if err != nil {
+		return 0, fmt.Errorf("read the head block: %w", err)
+	}
+	if given.Cmp(head.Number) > 0 {
+		return 0, fmt.Errorf("%w: settlement deployment block %s is after the chain's head %s", ErrInvalidOptions, given, head.Number)
+	}
+	if given.Sign() > 0 {
+		// A node without old state cannot answer: the block is taken as given.
+		before := new(big.Int).Sub(given, big.NewInt(1))
+		if code, err := backend.CodeAt(ctx, addr, before); err == nil && len(code) > 0 {
+			return 0, fmt.Errorf("%w: settlement contract %s already had code in block %s, so it was deployed before block %s (events it emitted earlier would be missed)",
+				ErrInvalidOptions, addr, before, given)
+		}
+	}
+	return given.Uint64(), nil
 }
 
 // hasCode checks that addr holds code at block at (nil: the latest). A

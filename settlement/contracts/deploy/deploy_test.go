@@ -3,6 +3,7 @@ package deploy_test
 import (
 	"context"
 	"errors"
+	"fmt"
 	"math/big"
 	"os"
 	"path/filepath"
@@ -94,8 +95,16 @@ func TestDeployWithToken(t *testing.T) {
 		t.Errorf("owner = %s, %v; want %s", got, err, ownerAddr)
 	}
 
-	yaml := res.ConfigYAML("llama-3-8b")
-	for _, want := range []string{"chain_id: 1337", `settlement_contract: "` + res.Settlement.Hex() + `"`, `name: "llama-3-8b"`, `token: "` + res.Token.Hex() + `"`} {
+	first, err := b.Client().TransactionReceipt(t.Context(), res.Transactions[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !res.TokenDeployed || res.SettlementBlock != first.BlockNumber.Uint64() {
+		t.Fatalf("token deployed %v, settlement block %d; want true, %d (its deployment's)", res.TokenDeployed, res.SettlementBlock, first.BlockNumber)
+	}
+	yaml := res.ConfigYAML(deploy.ConfigRefs{Model: "llama-3-8b"})
+	for _, want := range []string{"chain_id: 1337", `settlement_contract: "` + res.Settlement.Hex() + `"`, `name: "llama-3-8b"`, `token: "` + res.Token.Hex() + `"`,
+		fmt.Sprintf("from_block: %d ", first.BlockNumber)} {
 		if !strings.Contains(yaml, want) {
 			t.Errorf("config lines lack %q:\n%s", want, yaml)
 		}
@@ -107,7 +116,10 @@ func TestDeployWithToken(t *testing.T) {
 	if err != nil || again.SettlementDeployed || len(again.Transactions) != 0 || again.Token != (common.Address{}) {
 		t.Fatalf("re-deploy = %+v, %v; want no transactions", again, err)
 	}
-	if strings.Contains(again.ConfigYAML("x"), "models:") {
+	if again.SettlementBlock != res.SettlementBlock {
+		t.Errorf("the reused contract's deployment block was found as %d, want %d", again.SettlementBlock, res.SettlementBlock)
+	}
+	if strings.Contains(again.ConfigYAML(deploy.ConfigRefs{Model: "x"}), "models:") {
 		t.Error("config lines list a model although no token was deployed")
 	}
 	rotated := chaintest.Address(chaintest.Key("rotated"))

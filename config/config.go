@@ -79,6 +79,11 @@ type Settlement struct {
 	MaxAge time.Duration `yaml:"max_age"`
 	// Confirmations (K) is the depth at which a settlement is final. Default 2.
 	Confirmations int `yaml:"confirmations"`
+	// FinalityDepth is when a settled batch's receipts may leave Redis:
+	// 0 (default) at or below the chain's finalized block (64 blocks deep
+	// on a node that reports none), N that many blocks deep. A reorg deeper
+	// than Confirmations needs the receipts to settle them again.
+	FinalityDepth int `yaml:"finality_depth"`
 	// MaxFeeCapWei and MaxTipCapWei cap EIP-1559 fees per gas (0 = no cap).
 	MaxFeeCapWei Wei `yaml:"max_fee_cap_wei"`
 	MaxTipCapWei Wei `yaml:"max_tip_cap_wei"`
@@ -167,6 +172,7 @@ func (c *Config) ValidateSettlement() error {
 		{"settlement.max_receipts", s.MaxReceipts < 0},
 		{"settlement.max_age", s.MaxAge < 0},
 		{"settlement.confirmations", s.Confirmations < 0},
+		{"settlement.finality_depth", s.FinalityDepth < 0},
 		{"settlement.stuck_after", s.StuckAfter < 0},
 		{"settlement.poll_interval", s.PollInterval < 0},
 	} {

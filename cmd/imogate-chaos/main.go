@@ -315,6 +315,7 @@ settlement:
   max_receipts: 300
   max_age: 2s
   confirmations: 1
+  finality_depth: 1
   poll_interval: 300ms
 `, w.redis.configYAML(w.o.durability), w.settlement.Hex(), models.String(), w.rpcURL, w.archive)
 }

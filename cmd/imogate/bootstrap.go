@@ -200,7 +200,8 @@ func (p *process) newBatcher(chain batcher.Chain, key *ecdsa.PrivateKey) (*batch
 		Store: p.store, Chain: chain, Archive: arch, KeepReceipts: s.KeepReceipts, Snapshots: s.Snapshots,
 		Key: key, ChainID: new(big.Int).SetUint64(cfg.Chain.ChainID), Settlement: common.HexToAddress(cfg.Chain.SettlementContract),
 		Tokens: tokens, LogFromBlock: s.FromBlock, MaxBatch: s.MaxReceipts, MaxAge: s.MaxAge, Confirmations: s.Confirmations,
-		MaxTipCap: maxTip, MaxFeeCap: maxFee, GasLimitCap: s.GasLimitCap, StuckAfter: s.StuckAfter, PollInterval: s.PollInterval,
+		FinalityDepth: s.FinalityDepth,
+		MaxTipCap:     maxTip, MaxFeeCap: maxFee, GasLimitCap: s.GasLimitCap, StuckAfter: s.StuckAfter, PollInterval: s.PollInterval,
 		Logger: p.log, Registerer: p.reg, InstanceID: s.InstanceID, TracerProvider: p.tracer,
 		Hooks: batcher.Hooks{Stage: pauseAtStage(os.Getenv(pauseAtEnv), p.log)},
 	})

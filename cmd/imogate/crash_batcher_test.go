@@ -229,6 +229,7 @@ settlement:
   max_receipts: 5
   max_age: 300ms
   confirmations: 1
+  finality_depth: 1
   archive_dir: %q
   poll_interval: 100ms
 `, port, testredis.ConfigYAML(t), devchain.ChainID.Uint64(), res.Settlement.Hex(), res.Token.Hex(), chain.RPCURL(), c.archiveDir)

@@ -172,7 +172,8 @@ func runDev(ctx context.Context, out io.Writer, o devOptions) error {
 	}
 	cfg.Settlement = config.Settlement{
 		Enabled: true, RPCURL: dc.chain.RPCURL(), MaxReceipts: 1000, MaxAge: o.settleEvery, Confirmations: 1,
-		ArchiveDir: filepath.Join(o.dataDir, "archive"), Snapshots: true, PollInterval: 500 * time.Millisecond,
+		FinalityDepth: 1,
+		ArchiveDir:    filepath.Join(o.dataDir, "archive"), Snapshots: true, PollInterval: 500 * time.Millisecond,
 	}
 	cfg.Settlement.SettlerKey.Set(hex.EncodeToString(crypto.FromECDSA(opKey)))
 	p, err := openProcessWithLog(ctx, cfg, log, func() {}) // the log is flushed by this function's defer

@@ -174,6 +174,7 @@ settlement:
   max_receipts: 1000
   max_age: %s
   confirmations: 1
+  finality_depth: 1
   archive_dir: %q
   snapshots: true
   poll_interval: 500ms

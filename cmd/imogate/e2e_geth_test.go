@@ -194,6 +194,7 @@ func TestEndToEndGethDev(t *testing.T) {
   max_receipts: 40
   max_age: 1s
   confirmations: 1
+  finality_depth: 1
   poll_interval: 200ms`)
 	_, secret := p.newKey(1_000_000_000_000)
 

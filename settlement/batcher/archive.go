@@ -4,8 +4,11 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"math/big"
 	"strconv"
 	"time"
+
+	"github.com/ethereum/go-ethereum/rpc"
 
 	"github.com/imogate/imogate/metering"
 	"github.com/imogate/imogate/settlement"
@@ -16,16 +19,21 @@ import (
 // maxArchivePerTick bounds the batches one tick archives.
 const maxArchivePerTick = 4
 
-// archive writes settled batches to the archive in id order (the cursor
-// says which is next), then trims their receipts from the log unless
-// KeepReceipts is set. A failure stops the cursor, never the settlement.
+// archive writes settled batches to the archive in id order, and trims the
+// receipts of archived batches from the log once their settlement is final
+// (unless KeepReceipts is set). The cursor is the next batch to trim: it
+// moves past a batch once the batch is archived and trimmed (or, with
+// KeepReceipts, archived). Batches beyond a batch that is not final yet
+// are archived meanwhile. A failure stops the cursor, never the settlement.
 func (m *model) archive(ctx context.Context) error {
-	for range maxArchivePerTick {
-		cur, err := m.b.store.ArchiveCursor(ctx, m.token)
-		if err != nil {
-			return err
-		}
-		b, err := m.b.store.Batch(ctx, m.token, cur)
+	cur, err := m.b.store.ArchiveCursor(ctx, m.token)
+	if err != nil {
+		return err
+	}
+	final := finality{m: m}
+	advancing := true
+	for id := cur; id < cur+maxArchivePerTick; id++ {
+		b, err := m.b.store.Batch(ctx, m.token, id)
 		if errors.Is(err, settlement.ErrBatchNotFound) {
 			return nil
 		}
@@ -46,7 +54,19 @@ func (m *model) archive(ctx context.Context) error {
 			m.log.Info("archived batch", "batch", b.ID, "path", archive.BatchDir(m.token, b.ID))
 			m.stage(StageArchived, &b)
 		}
+		if !advancing {
+			continue
+		}
 		if !m.b.cfg.KeepReceipts && !b.Trimmed {
+			ok, err := final.reached(ctx, b.BlockNumber)
+			if err != nil {
+				return err
+			}
+			if !ok {
+				m.log.Debug("archived batch not final yet; its receipts stay in the log", "batch", b.ID, "block", b.BlockNumber)
+				advancing = false
+				continue
+			}
 			n, err := m.b.store.TrimReceipts(ctx, m.token, m.fence, b.FirstSeq, b.LastSeq)
 			if err != nil {
 				return err
@@ -55,13 +75,54 @@ func (m *model) archive(ctx context.Context) error {
 			if err := m.save(ctx, &b); err != nil {
 				return err
 			}
-			m.log.Info("trimmed archived receipts from the log", "batch", b.ID, "last_seq", b.LastSeq, "entries", n)
+			m.log.Info("trimmed the receipts of a final, archived batch from the log", "batch", b.ID, "last_seq", b.LastSeq, "entries", n)
 		}
-		if err := m.b.store.SetArchiveCursor(ctx, m.token, m.fence, cur+1); err != nil {
+		if err := m.b.store.SetArchiveCursor(ctx, m.token, m.fence, id+1); err != nil {
 			return err
 		}
 	}
 	return nil
+}
+
+// finality tells whether a block is final, asking the node at most once.
+type finality struct {
+	m     *model
+	asked bool
+	upTo  uint64 // the highest final block
+}
+
+func (f *finality) reached(ctx context.Context, block uint64) (bool, error) {
+	if !f.asked {
+		upTo, err := f.m.finalBlock(ctx)
+		if err != nil {
+			return false, err
+		}
+		f.asked, f.upTo = true, upTo
+	}
+	return block <= f.upTo, nil
+}
+
+// finalBlock is the highest block the batcher takes as final.
+func (m *model) finalBlock(ctx context.Context) (uint64, error) {
+	depth := uint64(m.b.cfg.FinalityDepth)
+	if depth == 0 {
+		h, err := m.b.chain.HeaderByNumber(ctx, big.NewInt(int64(rpc.FinalizedBlockNumber)))
+		if err == nil && h != nil {
+			return h.Number.Uint64(), nil
+		}
+		if ctx.Err() != nil {
+			return 0, ctx.Err()
+		}
+		depth = DefaultFinalityDepth // the node reports no finalized block
+	}
+	head, err := m.b.chain.BlockNumber(ctx)
+	if err != nil {
+		return 0, err
+	}
+	if head+1 < depth {
+		return 0, nil // nothing is that deep yet (block 0 is genesis)
+	}
+	return head + 1 - depth, nil
 }
 
 func (m *model) writeArchive(ctx context.Context, b *settlement.Batch) error {

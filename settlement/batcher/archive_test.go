@@ -3,6 +3,7 @@ package batcher_test
 import (
 	"bytes"
 	"errors"
+	"fmt"
 	"math/big"
 	"slices"
 	"testing"
@@ -116,6 +117,69 @@ func TestArchiveThenTrim(t *testing.T) {
 					}
 				}
 			}
+		})
+	}
+}
+
+// TestTrimWaitsForFinality: a settled batch is archived at once, but its
+// receipts leave the log only once its block is final: by default at or
+// below the node's finalized block (the simulated chain finalizes every
+// 32nd block), or FinalityDepth blocks deep. Batches behind one that is
+// not final are archived meanwhile.
+func TestTrimWaitsForFinality(t *testing.T) {
+	for _, depth := range []int{0, 24} {
+		t.Run(fmt.Sprintf("depth %d", depth), func(t *testing.T) {
+			e := newEnv(t)
+			ctx := t.Context()
+			dir := newArchive(t)
+			e.issue(10)
+			b := e.newBatcher(func(c *batcher.Config) { c.Archive = dir; c.FinalityDepth = depth })
+			e.settleAll(b)
+			if err := b.RunOnce(ctx); err != nil {
+				t.Fatal(err)
+			}
+			p := redisstore.Prefix(e.token)
+			logLen := func() int64 { n, _ := e.rdb.XLen(ctx, p+"log").Result(); return n }
+			for id := range uint64(3) {
+				rec, err := e.store.Batch(ctx, e.token, id)
+				if err != nil || !rec.Archived || rec.Trimmed {
+					t.Fatalf("batch %d before finality: %+v, %v", id, rec, err)
+				}
+			}
+			if n := logLen(); n != 10 {
+				t.Fatalf("the log has %d entries before finality, want 10", n)
+			}
+			if cur, _ := e.store.ArchiveCursor(ctx, e.token); cur != 0 {
+				t.Fatalf("cursor %d before finality, want 0", cur)
+			}
+			last, _ := e.store.Batch(ctx, e.token, 2)
+			// Mine until the last batch's block is final, checking at every
+			// block that nothing is trimmed before it is.
+			for range 40 {
+				head, err := e.client.BlockNumber(ctx)
+				if err != nil {
+					t.Fatal(err)
+				}
+				final := depth > 0 && head+1 >= last.BlockNumber+uint64(depth) || depth == 0 && head/32*32 >= last.BlockNumber
+				if err := b.RunOnce(ctx); err != nil {
+					t.Fatal(err)
+				}
+				rec, _ := e.store.Batch(ctx, e.token, 2)
+				if rec.Trimmed != final {
+					t.Fatalf("head %d, batch 2 in block %d (depth %d): trimmed %v", head, last.BlockNumber, depth, rec.Trimmed)
+				}
+				if final {
+					break
+				}
+				e.backend.Commit()
+			}
+			if n := logLen(); n != 0 {
+				t.Fatalf("the log has %d entries once every batch is final", n)
+			}
+			if cur, _ := e.store.ArchiveCursor(ctx, e.token); cur != 3 {
+				t.Fatalf("cursor %d once final, want 3", cur)
+			}
+			e.checkInvariant()
 		})
 	}
 }

@@ -28,6 +28,9 @@ const (
 	DefaultMinBackoff       = time.Second
 	DefaultMaxBackoff       = time.Minute
 	DefaultLeaseTTL         = 30 * time.Second
+	// DefaultFinalityDepth is the depth taken as final on a node that
+	// reports no finalized block: two Ethereum epochs.
+	DefaultFinalityDepth = 64
 )
 
 // Config is everything a Batcher needs. Required: Store, Chain, Key,
@@ -42,9 +45,17 @@ type Config struct {
 	// and settlement facts. Nil: no archive, and receipts are never trimmed.
 	Archive archive.Store
 	// KeepReceipts keeps archived receipts in the Redis log. Zero value
-	// (false): a batch's receipts are trimmed from Redis once it is settled
-	// at depth and archived.
+	// (false): a batch's receipts are trimmed from Redis once it is
+	// archived and its settlement is final (FinalityDepth).
 	KeepReceipts bool
+	// FinalityDepth is when a settled batch counts as final, so its
+	// receipts may leave the Redis log: a reorg deeper than Confirmations
+	// that undoes a settlement needs them to settle again. Zero: at or
+	// below the node's "finalized" block (proof-of-stake finality), or
+	// DefaultFinalityDepth blocks deep on a node that reports none.
+	// Positive: that many blocks deep, counting the settlement's own block.
+	// Archiving does not wait for it.
+	FinalityDepth int
 	// Snapshots enables the snapshot keeper: the batcher calls each token's
 	// snapshot() once its nextSnapshotTime() has passed. Tokens without
 	// nextSnapshotTime() are skipped.
@@ -174,6 +185,9 @@ func (c *Config) Validate() error {
 	req(c.Key != nil, "settler key")
 	req(c.Settlement != (common.Address{}), "settlement contract address")
 	req(c.Logger != nil, "logger")
+	if c.FinalityDepth < 0 {
+		errs = append(errs, errors.New("finality depth must not be negative"))
+	}
 	if c.ChainID == nil || c.ChainID.Sign() <= 0 {
 		errs = append(errs, errors.New("chain id is required and must be positive"))
 	}

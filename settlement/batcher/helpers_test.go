@@ -186,7 +186,7 @@ func (e *env) config(mods ...func(*batcher.Config)) batcher.Config {
 	c := batcher.Config{
 		Store: e.store, Chain: e.client, Key: e.opKey, ChainID: chaintest.ChainID, Settlement: e.settlement,
 		Tokens: []common.Address{e.token}, Logger: testLogger(e.t), Now: e.clk.now,
-		MaxBatch: 4, MaxAge: time.Minute, Confirmations: 2, StuckAfter: time.Minute,
+		MaxBatch: 4, MaxAge: time.Minute, Confirmations: 2, FinalityDepth: 2, StuckAfter: time.Minute,
 		PollInterval: time.Millisecond, MinBackoff: time.Millisecond, MaxBackoff: 20 * time.Millisecond,
 		LeaseTTL: 10 * time.Second, InstanceID: "batcher-a",
 	}

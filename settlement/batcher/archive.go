@@ -45,8 +45,14 @@ func (m *model) archive(ctx context.Context) error {
 		}
 		if !b.Archived {
 			if err := m.writeArchive(ctx, &b); err != nil {
+				if m.archiveFailures++; m.archiveFailures >= archiveStallAfter {
+					m.stall(StallArchive, fmt.Sprintf("archiving batch %d has failed %d times in a row (%v), so no receipt leaves Redis: fix the archive (its directory's disk and permissions, or the bucket and its credentials); for a missing signature, keep a gateway with the signer key running or run `imogate repair signatures`",
+						b.ID, m.archiveFailures, err))
+				}
 				return fmt.Errorf("archive batch %d: %w", b.ID, err)
 			}
+			m.archiveFailures = 0
+			m.unstall(StallArchive)
 			b.Archived = true
 			if err := m.save(ctx, &b); err != nil {
 				return err

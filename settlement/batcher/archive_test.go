@@ -6,6 +6,7 @@ import (
 	"fmt"
 	"math/big"
 	"slices"
+	"strings"
 	"testing"
 	"time"
 
@@ -207,6 +208,17 @@ func TestArchiveWaitsForMissingSignature(t *testing.T) {
 	if _, err := archive.Read(ctx, dir, e.token, 0); !errors.Is(err, archive.ErrNotFound) {
 		t.Fatalf("incomplete batch readable from the archive: %v", err)
 	}
+	// A few failed attempts are not a stall (a gateway's sweep stores a lost
+	// signature again within a few ticks); five in a row are, with the fix.
+	if nr := b.NotReady(); len(nr) != 0 {
+		t.Fatalf("not ready after one failed archive: %v", nr)
+	}
+	for range 4 {
+		b.RunOnce(ctx)
+	}
+	if nr := b.NotReady(); len(nr) != 1 || !strings.Contains(nr[0], batcher.StallArchive) || !strings.Contains(nr[0], "imogate repair signatures") {
+		t.Fatalf("not ready after five failed archives: %v", nr)
+	}
 
 	// The batcher asked for it; a gateway's repair (what every sweep runs)
 	// stores it again, the bytes the client was given; the archive catches up.
@@ -232,6 +244,9 @@ func TestArchiveWaitsForMissingSignature(t *testing.T) {
 	}
 	if rec, _ := e.store.Batch(ctx, e.token, 0); !rec.Archived || !rec.Trimmed {
 		t.Fatalf("record = %+v", rec)
+	}
+	if nr := b.NotReady(); len(nr) != 0 {
+		t.Fatalf("still not ready once archived: %v", nr)
 	}
 	ab, err := archive.Read(ctx, dir, e.token, 0)
 	if err != nil {

@@ -175,6 +175,11 @@ type model struct {
 	halt   error // the fault settlement is halted on, or nil
 	// undeliverable is why the token cannot take its revenue, or nil.
 	undeliverable *onchain.Undeliverable
+	// stalls are what stops settlement that needs an operator, by reason
+	// (stalls.go), each with what to do.
+	stalls map[string]string
+	// archiveFailures counts archive attempts failed in a row.
+	archiveFailures int
 }
 
 // checkDelivery asks the chain whether the token can take a settlement's
@@ -391,6 +396,7 @@ func (b *Batcher) NotReady() []string {
 			out = append(out, m.undeliverable.Error())
 		}
 		m.haltMu.Unlock()
+		out = append(out, m.stallReasons()...)
 	}
 	return out
 }

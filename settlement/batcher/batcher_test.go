@@ -432,7 +432,34 @@ func TestFeeBumpRespectsTheCap(t *testing.T) {
 	if got := e.lastBatch(); len(got.TxHashes) != 1 {
 		t.Fatalf("bumped beyond the fee cap: %+v", got)
 	}
+	if nr := b.NotReady(); len(nr) != 1 || !strings.Contains(nr[0], batcher.StallFeeCap) || !strings.Contains(nr[0], "max_fee_cap_wei") {
+		t.Fatalf("not ready with a stuck transaction under the cap: %v", nr)
+	}
 	e.settleAll(b)
+	e.checkInvariant()
+	if nr := b.NotReady(); len(nr) != 0 {
+		t.Fatalf("still not ready once settled: %v", nr)
+	}
+}
+
+// TestGasCapStall: a batch that needs more gas than the cap stalls, with a
+// readiness reason naming the setting; raising the cap settles it.
+func TestGasCapStall(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	e.issue(4)
+	e.clk.advance(2 * time.Minute)
+	b := e.newBatcher(func(c *batcher.Config) { c.GasLimitCap = 30_000 })
+	if err := b.RunOnce(ctx); err == nil || !strings.Contains(err.Error(), "above the cap") {
+		t.Fatalf("step under a gas cap too low: %v", err)
+	}
+	if nr := b.NotReady(); len(nr) != 1 || !strings.Contains(nr[0], batcher.StallGasCap) || !strings.Contains(nr[0], "gas_limit_cap") {
+		t.Fatalf("not ready under a gas cap too low: %v", nr)
+	}
+	if id, _ := e.channel(); id != 0 {
+		t.Fatal("settled under a gas cap too low")
+	}
+	e.settleAll(e.newBatcher())
 	e.checkInvariant()
 }
 
@@ -535,9 +562,17 @@ func TestLowBalanceWaitsForFunds(t *testing.T) {
 	if got := e.lastBatch(); got.State != settlement.StateSealed {
 		t.Fatalf("batch without funds: %+v", got)
 	}
+	// A stall only the operator can fix: a readiness reason saying what to
+	// do, and the stalled gauge.
+	if nr := b.NotReady(); len(nr) != 1 || !strings.Contains(nr[0], batcher.StallBalance) || !strings.Contains(nr[0], "send ETH to the settler") {
+		t.Fatalf("not ready with an empty settler: %v", nr)
+	}
 	e.sendETH(funderKey, e.operator, chaintest.Ether)
 	e.settleAll(b)
 	e.checkInvariant()
+	if nr := b.NotReady(); len(nr) != 0 {
+		t.Fatalf("still not ready once funded and settled: %v", nr)
+	}
 }
 
 func TestGapInTheLogStopsSealing(t *testing.T) {

@@ -19,6 +19,8 @@ type metrics struct {
 	halted     *prometheus.GaugeVec
 	// undeliverable: 1 while a token cannot take its revenue.
 	undeliverable *prometheus.GaugeVec
+	// stalled: 1 while a token's settlement is stalled for a reason.
+	stalled *prometheus.GaugeVec
 }
 
 func newMetrics(reg prometheus.Registerer) (*metrics, error) {
@@ -44,8 +46,11 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 		undeliverable: prometheus.NewGaugeVec(prometheus.GaugeOpts{
 			Name: "imogate_settlement_token_undeliverable", Help: "1 while a token cannot take its revenue (settle's payment into it reverts): its receipts wait, unsealed, and gateways refuse its paid calls.",
 		}, []string{"token"}),
+		stalled: prometheus.NewGaugeVec(prometheus.GaugeOpts{
+			Name: "imogate_settlement_stalled", Help: "1 while a token's settlement is stalled on something only an operator can fix (reason: settler_balance_short, fee_cap_too_low, gas_limit_cap_too_low, archive_failing); the error log says what to do.",
+		}, []string{"token", "reason"}),
 	}
-	for _, c := range []prometheus.Collector{m.settled, m.settledWei, m.lowBalance, m.failures, m.halted, m.undeliverable} {
+	for _, c := range []prometheus.Collector{m.settled, m.settledWei, m.lowBalance, m.failures, m.halted, m.undeliverable, m.stalled} {
 		if err := reg.Register(c); err != nil {
 			return nil, err
 		}
@@ -97,4 +102,15 @@ func (m *metrics) setHalted(t common.Address, halted bool) {
 		v = 1
 	}
 	m.halted.WithLabelValues(t.Hex()).Set(v)
+}
+
+func (m *metrics) setStalled(t common.Address, reason string, stalled bool) {
+	if m == nil {
+		return
+	}
+	v := 0.0
+	if stalled {
+		v = 1
+	}
+	m.stalled.WithLabelValues(t.Hex(), reason).Set(v)
 }

@@ -54,6 +54,7 @@ func (m *model) send(ctx context.Context, b *settlement.Batch) (bool, error) {
 		return false, fmt.Errorf("estimate gas of settle batch %d: %w", b.ID, err)
 	}
 	if est > m.b.cfg.GasLimitCap {
+		m.stall(StallGasCap, fmt.Sprintf("settling batch %d needs %d gas, above settlement.gas_limit_cap (%d): raise it", b.ID, est, m.b.cfg.GasLimitCap))
 		return false, fmt.Errorf("settle batch %d needs %d gas, above the cap of %d", b.ID, est, m.b.cfg.GasLimitCap)
 	}
 	gas := min(est*uint64(100+m.b.cfg.GasMarginPercent)/100, m.b.cfg.GasLimitCap)
@@ -88,6 +89,7 @@ func (m *model) send(ctx context.Context, b *settlement.Batch) (bool, error) {
 	m.log.Info("signed settle transaction", "batch", b.ID, "tx", tx.Hash(), "nonce", nonce, "value_wei", weiString(b.Fee),
 		"gas", gas, "tip_wei", weiString(tip), "fee_cap_wei", weiString(feeCap))
 	m.stage(StageSigned, b)
+	m.unstall(StallBalance, StallGasCap)
 	if err := m.b.broadcast(ctx, tx); err != nil {
 		return true, err
 	}
@@ -105,6 +107,8 @@ func (m *model) lowBalance(b *settlement.Batch, have, need *big.Int) error {
 	m.log.Error("settler balance too low to settle batch; fund the settler account, the batch is kept and retried",
 		"batch", b.ID, "settler", m.b.operator, "balance_wei", weiString(have), "needed_wei", weiString(need))
 	m.b.metrics.onLowBalance(m.token)
+	m.stall(StallBalance, fmt.Sprintf("the settler %s holds %s wei and needs %s to settle batch %d (its fees plus the most gas it may pay): send ETH to the settler",
+		m.b.operator.Hex(), weiString(have), weiString(need), b.ID))
 	if h := m.b.cfg.Hooks.LowBalance; h != nil {
 		h(m.token, new(big.Int).Set(have), new(big.Int).Set(need))
 	}
@@ -230,6 +234,7 @@ func (m *model) mined(ctx context.Context, b *settlement.Batch, rc *types.Receip
 	m.log.Info("settled batch", "batch", b.ID, "first_seq", b.FirstSeq, "last_seq", b.LastSeq, "count", b.Count(),
 		"value_wei", weiString(b.Fee), "tx", rc.TxHash, "block", block, "gas_used", rc.GasUsed, "confirmations", depth)
 	m.b.metrics.onSettled(b)
+	m.unstall(StallBalance, StallFeeCap, StallGasCap)
 	if h := m.b.cfg.Hooks.Settled; h != nil {
 		h(*b)
 	}
@@ -267,6 +272,8 @@ func (m *model) bump(ctx context.Context, b *settlement.Batch, waited time.Durat
 		m.log.Warn("settle transaction is stuck but the fee caps leave no room for a replacement; waiting",
 			"batch", b.ID, "tx", old.Hash(), "waited", waited, "tip_wei", weiString(old.GasTipCap()),
 			"fee_cap_wei", weiString(old.GasFeeCap()), "base_fee_wei", weiString(baseFee))
+		m.stall(StallFeeCap, fmt.Sprintf("the settle transaction %s of batch %d has waited %s unmined at a fee cap of %s wei (base fee %s) and the configured caps leave no room for a replacement: raise settlement.max_fee_cap_wei / max_tip_cap_wei",
+			old.Hash().Hex(), b.ID, waited.Round(time.Second), weiString(old.GasFeeCap()), weiString(baseFee)))
 		return false, nil
 	}
 	balance, err := m.b.chain.BalanceAt(ctx, m.b.operator, nil)
@@ -293,6 +300,7 @@ func (m *model) bump(ctx context.Context, b *settlement.Batch, waited time.Durat
 	if err := m.save(ctx, b); err != nil {
 		return false, err
 	}
+	m.unstall(StallFeeCap)
 	m.log.Warn("settle transaction stuck; replaced it with higher fees", "batch", b.ID, "old_tx", old.Hash(), "tx", tx.Hash(),
 		"nonce", tx.Nonce(), "waited", waited, "tip_wei", weiString(newTip), "fee_cap_wei", weiString(newCap))
 	if err := m.b.broadcast(ctx, tx); err != nil {

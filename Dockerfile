@@ -17,13 +17,15 @@
 # (docker buildx build --platform linux/amd64,linux/arm64 .): CGO is off, so no
 # C toolchain for the target is needed.
 FROM --platform=$BUILDPLATFORM golang:1.26.8-bookworm AS build
-ARG TARGETOS=linux
-ARG TARGETARCH=amd64
+# No defaults: BuildKit fills them in for each target platform (a default
+# would win over it and ship one architecture's binary in every image).
+ARG TARGETOS
+ARG TARGETARCH
 WORKDIR /src
 COPY go.mod go.sum ./
-RUN --mount=type=cache,target=/root/go/pkg/mod go mod download
+RUN --mount=type=cache,target=/go/pkg/mod go mod download
 COPY . .
-RUN --mount=type=cache,target=/root/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
+RUN --mount=type=cache,target=/go/pkg/mod --mount=type=cache,target=/root/.cache/go-build \
     CGO_ENABLED=0 GOOS=$TARGETOS GOARCH=$TARGETARCH \
     go build -trimpath -buildvcs=false -ldflags "-s -w" -o /out/imogate ./cmd/imogate \
  && mkdir -p /out/var/lib/imogate

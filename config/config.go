@@ -616,6 +616,9 @@ const (
 	// config file (settlement.listen, settlement.instance_id).
 	EnvSettlementListen = "IMOGATE_SETTLEMENT_LISTEN"
 	EnvInstanceID       = "IMOGATE_INSTANCE_ID"
+	// EnvSettlementRPCURL replaces settlement.rpc_url: a provider's URL
+	// often carries its API key, which belongs in a secret, not the file.
+	EnvSettlementRPCURL = "IMOGATE_SETTLEMENT_RPC_URL"
 )
 
 func (c *Config) applyEnv(getenv func(string) string) error {
@@ -636,6 +639,9 @@ func (c *Config) applyEnv(getenv func(string) string) error {
 	}
 	if v := getenv(EnvInstanceID); v != "" {
 		c.Settlement.InstanceID = v
+	}
+	if v := getenv(EnvSettlementRPCURL); v != "" {
+		c.Settlement.RPCURL = v
 	}
 	if v := getenv(EnvSignerKey); v != "" {
 		c.Signer.Set(strings.TrimSpace(v))

@@ -293,6 +293,7 @@ models:
 		config.EnvSignerKey:          "0x" + envKey,
 		config.EnvAdminToken:         "env-admin-token",
 		config.EnvLogLevel:           "warn",
+		config.EnvSettlementRPCURL:   "https://eth.example/v2/provider-key",
 		"FILE_ADMIN":                 "file-admin-token",
 	}
 	cfg, err := config.Parse([]byte(data), env(e))
@@ -310,6 +311,7 @@ models:
 		{"signer", cfg.Signer.Value().Reveal(), "0x" + envKey},
 		{"admin.token", cfg.Admin.Token.Value().Reveal(), "env-admin-token"},
 		{"log.level", cfg.Log.Level, "warn"},
+		{"settlement.rpc_url", cfg.Settlement.RPCURL, "https://eth.example/v2/provider-key"},
 	}
 	for _, c := range checks {
 		t.Run(c.name, func(t *testing.T) {

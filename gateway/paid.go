@@ -280,6 +280,8 @@ func (h *heldCall) commit(u inference.Usage, responseHash common.Hash, replay *m
 	rc, err := h.commitReceipt(u, responseHash, replay)
 	if err == nil {
 		h.s.tracing.charged(h.span, &rc)
+	} else if h.span != nil {
+		h.span.SetStatus(codes.Error, "commit failed: "+err.Error())
 	}
 	endSpan(span, err)
 	return rc, err

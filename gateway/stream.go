@@ -61,6 +61,7 @@ func (s *Server) stream(c *fiber.Ctx, h *heldCall) error {
 	c.Context().SetBodyStreamWriter(func(w *bufio.Writer) {
 		defer s.inflight.Done()
 		defer endSpan(h.span, nil)
+		defer endSpan(uspan, nil) // relay ends it; this covers a panic (a second End does nothing)
 		defer func() {
 			if v := recover(); v != nil {
 				s.log.Error("panic in stream writer", "receipt_id", h.res.ReceiptID.Hex(), "panic", fmt.Sprint(v), "stack", string(debug.Stack()))

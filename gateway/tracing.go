@@ -2,6 +2,7 @@ package gateway
 
 import (
 	"context"
+	"strings"
 
 	"github.com/gofiber/fiber/v2"
 	"go.opentelemetry.io/otel/attribute"
@@ -61,8 +62,11 @@ func (t tracing) startCall(c *fiber.Ctx) (ctx context.Context, span trace.Span) 
 		return ctx, nil
 	}
 	ctx = t.prop.Extract(ctx, fiberCarrier{c})
-	ctx, span = t.tracer.Start(ctx, c.Method()+" "+c.Route().Path, trace.WithSpanKind(trace.SpanKindServer),
-		trace.WithAttributes(attribute.String("http.request.method", c.Method()), attribute.String("http.route", c.Route().Path)))
+	// Copies: fasthttp reuses the request's buffer for the connection's next
+	// request, and a span outlives its request.
+	method := strings.Clone(c.Method())
+	ctx, span = t.tracer.Start(ctx, method+" "+c.Route().Path, trace.WithSpanKind(trace.SpanKindServer),
+		trace.WithAttributes(attribute.String("http.request.method", method), attribute.String("http.route", c.Route().Path)))
 	c.SetUserContext(ctx)
 	return ctx, span
 }
@@ -136,10 +140,12 @@ func genAIOperation(ep inference.Endpoint) string {
 	}
 }
 
-// fiberCarrier reads a request's headers for a propagator.
+// fiberCarrier reads a request's headers for a propagator. Get copies: the
+// trace state it returns is kept in spans after the request's buffer is
+// reused.
 type fiberCarrier struct{ c *fiber.Ctx }
 
-func (f fiberCarrier) Get(key string) string { return f.c.Get(key) }
+func (f fiberCarrier) Get(key string) string { return strings.Clone(f.c.Get(key)) }
 func (f fiberCarrier) Set(key, value string) { f.c.Request().Header.Set(key, value) }
 func (f fiberCarrier) Keys() []string {
 	var keys []string

@@ -217,6 +217,8 @@ func checkRequired(dir string) (string, error) {
 		{"no settlement contract", without("config.chain.settlement_contract"), operatorJSON,
 			[]string{"config.chain.settlement_contract is required"}},
 		{"no model", operatorSets, nil, []string{"config.models is required"}},
+		{"a Redis password for a standalone Redis", append(slices.Clone(operatorSets), "secrets.redis.existingSecret=redis", "secrets.redis.passwordKey=password"), operatorJSON,
+			[]string{"secrets.redis.passwordKey is for redis.mode sentinel or cluster", "secrets.redis.urlKey"}},
 	}
 	var errs []error
 	for _, tc := range cases {
@@ -253,6 +255,8 @@ func checkSchema(dir string) (string, error) {
 		{"gateway.port=http", []string{"port"}},                                     // integer
 		{"config.settlement.max_fee_cap_wei=1.5e9", []string{"max_fee_cap_wei"}},    // integer wei string
 		{"config.chain.settlement_contract=0x123", []string{"settlement_contract"}}, // address
+		{"config.redis.url=redis://:hunter2@redis:6379/0", []string{"url"}},         // a password in a ConfigMap
+		{"gateway.preStopSleepSeconds=0", []string{"preStopSleepSeconds"}},          // refused before Kubernetes 1.33
 	}
 	var errs []error
 	for _, tc := range cases {

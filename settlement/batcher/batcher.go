@@ -304,6 +304,7 @@ func (m *model) tick(ctx context.Context) error {
 	if errors.Is(err, settlement.ErrLeaseHeld) {
 		if m.leader {
 			m.log.Warn("lost the batcher lease to another instance")
+			m.endSpans() // the other instance goes on with the batches
 		}
 		m.leader = false
 		return nil
@@ -328,6 +329,7 @@ func (m *model) tick(ctx context.Context) error {
 	if errors.Is(err, settlement.ErrFenced) {
 		m.log.Warn("another batcher took over the lease; stopping writes", "err", err)
 		m.leader = false
+		m.endSpans()
 		return nil
 	}
 	return err

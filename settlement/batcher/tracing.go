@@ -70,7 +70,8 @@ func (m *model) traceStage(stage string, b *settlement.Batch) {
 	}
 }
 
-// endSpans ends the spans of batches still under way when the loop stops.
+// endSpans ends the spans of batches still under way when the loop stops
+// or another instance takes the model over.
 func (m *model) endSpans() {
 	for id, span := range m.spans.open {
 		span.AddEvent("batcher stopped", trace.WithAttributes(attribute.String("batch", strconv.FormatUint(id, 10))))

@@ -68,8 +68,8 @@ create the Secret.
 {{- if not $v.secrets.settler.existingSecret -}}
 {{- fail "secrets.settler.existingSecret is required with settler.enabled: the operator key (hex secp256k1) that pays for settlements comes only from a Secret you create, e.g.\n  kubectl create secret generic imogate-settler --from-file=settler-key=./settler.hex\nthen --set secrets.settler.existingSecret=imogate-settler (or --set settler.enabled=false)" -}}
 {{- end -}}
-{{- if not $v.config.settlement.rpc_url -}}
-{{- fail "config.settlement.rpc_url is required with settler.enabled: the chain's JSON-RPC URL" -}}
+{{- if not (or $v.config.settlement.rpc_url $v.secrets.rpc.existingSecret) -}}
+{{- fail "config.settlement.rpc_url (or secrets.rpc.existingSecret, for a URL that carries an API key) is required with settler.enabled: the chain's JSON-RPC URL" -}}
 {{- end -}}
 {{- if and (gt (int $v.settler.replicaCount) 1) (not $v.config.settlement.archive_s3.bucket) (not (has "ReadWriteMany" $v.settler.persistence.accessModes)) -}}
 {{- fail "settler.replicaCount > 1 needs one archive every settler writes to: set config.settlement.archive_s3 (with secrets.archiveS3) or a ReadWriteMany settler.persistence" -}}
@@ -128,6 +128,9 @@ file names no settler key, the settler's no admin token or JWT keys.
 {{- $_ := set $chain "chain_id" (int64 $chain.chain_id) -}}
 {{- $redis := $c.redis -}}
 {{- if $v.secrets.redis.passwordKey -}}
+{{- if eq (default "standalone" $redis.mode) "standalone" -}}
+{{- fail "secrets.redis.passwordKey is for redis.mode sentinel or cluster: a standalone Redis takes its password in its URL; put the whole URL in the Secret and set secrets.redis.urlKey" -}}
+{{- end -}}
 {{- $_ := set $redis "password" (dict "file" (printf "%s/redis-password" $dir)) -}}
 {{- end -}}
 {{- if $v.secrets.redis.sentinelPasswordKey -}}
@@ -224,12 +227,19 @@ reads: pass (list $ "gateway") or (list $ "settler").
 
 {{/* The environment both components share: the Redis URL from a Secret. */}}
 {{- define "imogate.commonEnv" -}}
-{{- if .Values.secrets.redis.urlKey -}}
+{{- if .Values.secrets.redis.urlKey }}
 - name: IMOGATE_REDIS_URL
   valueFrom:
     secretKeyRef:
       name: {{ .Values.secrets.redis.existingSecret }}
       key: {{ .Values.secrets.redis.urlKey }}
+{{- end }}
+{{- if .Values.secrets.rpc.existingSecret }}
+- name: IMOGATE_SETTLEMENT_RPC_URL
+  valueFrom:
+    secretKeyRef:
+      name: {{ .Values.secrets.rpc.existingSecret }}
+      key: {{ .Values.secrets.rpc.urlKey }}
 {{- end }}
 {{- end }}
 

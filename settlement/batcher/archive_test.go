@@ -11,6 +11,8 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
+	"github.com/ethereum/go-ethereum/common"
+	"github.com/ethereum/go-ethereum/core/types"
 
 	"github.com/imogate/imogate/gateway"
 	"github.com/imogate/imogate/metering"
@@ -285,4 +287,70 @@ func TestSnapshotKeeper(t *testing.T) {
 	if last := e.lastBatch(); last.State != settlement.StateSettled {
 		t.Fatalf("last batch = %+v", last)
 	}
+}
+
+// TestStuckSnapshotIsReplaced: a snapshot transaction shares the operator's
+// nonces with settlements; one left unmined past StuckAfter is replaced at
+// its nonce with fees raised by at least 12.5% (not followed by another at
+// the next nonce, which would wait behind it), and the settlement behind it
+// then goes through.
+func TestStuckSnapshotIsReplaced(t *testing.T) {
+	e := newEnv(t, func(o *envOptions) { o.snapshotInterval = time.Second })
+	ctx := t.Context()
+	fc := &faultyChain{Chain: e.client}
+	b := e.newBatcher(func(c *batcher.Config) { c.Snapshots = true; c.Chain = fc })
+	chaintest.Advance(t, e.backend, 2*time.Second)
+	if err := b.RunOnce(ctx); err != nil { // sends the snapshot; no block is sealed
+		t.Fatal(err)
+	}
+	if len(fc.sent) != 1 {
+		t.Fatalf("%d transactions sent, want the snapshot", len(fc.sent))
+	}
+	first := fc.sent[0]
+	e.clk.advance(30 * time.Second) // before StuckAfter (1 min): nothing
+	if err := b.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(fc.sent) != 1 {
+		t.Fatalf("%d transactions sent before the snapshot was stuck", len(fc.sent))
+	}
+	e.clk.advance(time.Minute)
+	if err := b.RunOnce(ctx); err != nil {
+		t.Fatal(err)
+	}
+	if len(fc.sent) != 2 {
+		t.Fatalf("%d transactions sent once the snapshot was stuck, want its replacement", len(fc.sent))
+	}
+	repl := fc.sent[1]
+	if repl.Nonce() != first.Nonce() || !bytes.Equal(repl.Data(), first.Data()) ||
+		new(big.Int).Mul(repl.GasTipCap(), big.NewInt(1000)).Cmp(new(big.Int).Mul(first.GasTipCap(), big.NewInt(1125))) < 0 ||
+		new(big.Int).Mul(repl.GasFeeCap(), big.NewInt(1000)).Cmp(new(big.Int).Mul(first.GasFeeCap(), big.NewInt(1125))) < 0 {
+		t.Fatalf("replacement nonce %d tip %s cap %s, original nonce %d tip %s cap %s", repl.Nonce(), repl.GasTipCap(), repl.GasFeeCap(),
+			first.Nonce(), first.GasTipCap(), first.GasFeeCap())
+	}
+	if pn, _ := e.client.PendingNonceAt(ctx, e.operator); pn != first.Nonce()+1 {
+		t.Fatalf("pending nonce %d: something else waits behind the snapshot's %d", pn, first.Nonce())
+	}
+	// The replacement is mined; the settlement behind it goes through.
+	e.issue(4)
+	e.settleAll(b)
+	// (settleAll's clock moves on too: the replacement may itself be
+	// replaced before a block is sealed.) One version at the nonce is mined,
+	// a replacement, and it took the snapshot.
+	var mined []common.Hash
+	for _, tx := range fc.sent {
+		if tx.Nonce() != first.Nonce() {
+			continue
+		}
+		if r, err := e.client.TransactionReceipt(ctx, tx.Hash()); err == nil {
+			if r.Status != types.ReceiptStatusSuccessful {
+				t.Fatalf("snapshot %s reverted", tx.Hash())
+			}
+			mined = append(mined, tx.Hash())
+		}
+	}
+	if len(mined) != 1 || mined[0] == first.Hash() {
+		t.Fatalf("mined at the snapshot's nonce: %v (the stuck original was %s)", mined, first.Hash())
+	}
+	e.checkInvariant()
 }

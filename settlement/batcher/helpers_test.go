@@ -382,6 +382,8 @@ type faultyChain struct {
 	// without sending (the node drops the transaction).
 	dropSends int
 	failed    int
+	// sent records every transaction passed on to the node.
+	sent []*types.Transaction
 }
 
 var errInjected = errors.New("injected RPC failure")
@@ -478,6 +480,9 @@ func (f *faultyChain) SendTransaction(ctx context.Context, tx *types.Transaction
 	if drop {
 		return nil
 	}
+	f.mu.Lock()
+	f.sent = append(f.sent, tx)
+	f.mu.Unlock()
 	return f.Chain.SendTransaction(ctx, tx)
 }
 

@@ -257,18 +257,11 @@ func (m *model) bump(ctx context.Context, b *settlement.Batch, waited time.Durat
 	if err := old.UnmarshalBinary(b.RawTx); err != nil {
 		return false, fmt.Errorf("decode stored transaction of batch %d: %w", b.ID, err)
 	}
-	tip, _, baseFee, err := m.b.fees(ctx)
+	newTip, newCap, baseFee, ok, err := m.b.bumpedFees(ctx, old)
 	if err != nil {
 		return false, err
 	}
-	minTip, minCap := bump(old.GasTipCap()), bump(old.GasFeeCap())
-	newTip := m.b.capTip(bigMax(minTip, tip))
-	newCap := new(big.Int).Add(new(big.Int).Mul(baseFee, big.NewInt(2)), newTip)
-	newCap = m.b.capFee(bigMax(minCap, newCap))
-	if newTip.Cmp(newCap) > 0 {
-		newTip = new(big.Int).Set(newCap)
-	}
-	if newTip.Cmp(minTip) < 0 || newCap.Cmp(minCap) < 0 {
+	if !ok {
 		m.log.Warn("settle transaction is stuck but the fee caps leave no room for a replacement; waiting",
 			"batch", b.ID, "tx", old.Hash(), "waited", waited, "tip_wei", weiString(old.GasTipCap()),
 			"fee_cap_wei", weiString(old.GasFeeCap()), "base_fee_wei", weiString(baseFee))
@@ -314,4 +307,23 @@ func bigMax(a, b *big.Int) *big.Int {
 		return new(big.Int).Set(a)
 	}
 	return new(big.Int).Set(b)
+}
+
+// bumpedFees are the fees of a replacement for old at the same nonce: tip
+// and fee cap each at least 12.5% higher (what nodes require to replace a
+// pending transaction) and at least the current suggestion, within the
+// configured caps. ok is false when the caps leave no room for them.
+func (b *Batcher) bumpedFees(ctx context.Context, old *types.Transaction) (tip, feeCap, baseFee *big.Int, ok bool, err error) {
+	suggested, _, baseFee, err := b.fees(ctx)
+	if err != nil {
+		return nil, nil, nil, false, err
+	}
+	minTip, minCap := bump(old.GasTipCap()), bump(old.GasFeeCap())
+	tip = b.capTip(bigMax(minTip, suggested))
+	feeCap = new(big.Int).Add(new(big.Int).Mul(baseFee, big.NewInt(2)), tip)
+	feeCap = b.capFee(bigMax(minCap, feeCap))
+	if tip.Cmp(feeCap) > 0 {
+		tip = new(big.Int).Set(feeCap)
+	}
+	return tip, feeCap, baseFee, tip.Cmp(minTip) >= 0 && feeCap.Cmp(minCap) >= 0, nil
 }

@@ -19,31 +19,28 @@ import (
 // snapshot() that is not due reverts in gas estimation and is not sent.
 type snapshotState struct {
 	unsupported bool
-	pending     common.Hash
-	sentAt      time.Time
+	// tx is the latest signed snapshot transaction while one is pending;
+	// hashes are all its versions (a fee bump replaces it at its nonce).
+	tx     *types.Transaction
+	hashes []common.Hash
+	sentAt time.Time
 }
 
 // keepSnapshots calls the token's snapshot() once nextSnapshotTime() has
-// passed, one transaction at a time.
+// passed, one transaction at a time. A snapshot transaction shares the
+// operator's nonces with its settlements, so one left stuck would hold up
+// every settlement behind it: after StuckAfter it is replaced at its nonce
+// with fees raised, like a settle transaction.
 func (m *model) keepSnapshots(ctx context.Context) error {
 	s := &m.snapshot
 	if s.unsupported {
 		return nil
 	}
-	if s.pending != (common.Hash{}) {
-		r, err := m.b.chain.TransactionReceipt(ctx, s.pending)
-		switch {
-		case errors.Is(err, ethereum.NotFound):
-			if m.now().Sub(s.sentAt) < m.b.cfg.StuckAfter {
-				return nil
-			}
-			m.log.Warn("snapshot transaction not mined in time; will try again", "tx", s.pending)
-		case err != nil:
-			return fmt.Errorf("read snapshot receipt: %w", err)
-		default:
-			m.log.Info("snapshot transaction mined", "tx", s.pending, "block", r.BlockNumber, "success", r.Status == types.ReceiptStatusSuccessful)
+	if s.tx != nil {
+		waiting, err := m.pendingSnapshot(ctx)
+		if err != nil || waiting {
+			return err
 		}
-		s.pending = common.Hash{}
 	}
 	out, err := m.b.reader.Call(ctx, m.token, onchain.TokenABI.PackNextSnapshotTime())
 	if err == nil && len(out) == 0 || err != nil && strings.Contains(err.Error(), "execution reverted") {
@@ -92,10 +89,66 @@ func (m *model) keepSnapshots(ctx context.Context) error {
 	if err != nil {
 		return fmt.Errorf("sign snapshot transaction: %w", err)
 	}
+	s.tx, s.hashes, s.sentAt = tx, []common.Hash{tx.Hash()}, m.now()
 	if err := m.b.broadcast(ctx, tx); err != nil {
 		return err
 	}
-	s.pending, s.sentAt = tx.Hash(), m.now()
 	m.log.Info("sent snapshot transaction", "tx", tx.Hash(), "nonce", nonce, "next_snapshot_time", next)
 	return nil
+}
+
+// pendingSnapshot follows the pending snapshot transaction: it reports
+// whether the keeper must keep waiting for it, and replaces it with higher
+// fees once it has been stuck for StuckAfter.
+func (m *model) pendingSnapshot(ctx context.Context) (bool, error) {
+	s := &m.snapshot
+	for _, h := range s.hashes {
+		r, err := m.b.chain.TransactionReceipt(ctx, h)
+		if errors.Is(err, ethereum.NotFound) {
+			continue
+		}
+		if err != nil {
+			return true, fmt.Errorf("read snapshot receipt: %w", err)
+		}
+		m.log.Info("snapshot transaction mined", "tx", h, "block", r.BlockNumber, "success", r.Status == types.ReceiptStatusSuccessful)
+		s.tx, s.hashes = nil, nil
+		return false, nil
+	}
+	used, err := m.b.chain.NonceAt(ctx, m.b.operator, nil)
+	if err != nil {
+		return true, fmt.Errorf("read nonce: %w", err)
+	}
+	if used > s.tx.Nonce() {
+		// Its nonce went to another transaction: none of these can be mined.
+		m.log.Warn("snapshot transaction's nonce was used by another transaction; dropping it", "tx", s.tx.Hash(), "nonce", s.tx.Nonce())
+		s.tx, s.hashes = nil, nil
+		return false, nil
+	}
+	waited := m.now().Sub(s.sentAt)
+	if waited < m.b.cfg.StuckAfter {
+		return true, nil
+	}
+	m.b.txMu.Lock()
+	defer m.b.txMu.Unlock()
+	tip, feeCap, baseFee, ok, err := m.b.bumpedFees(ctx, s.tx)
+	if err != nil {
+		return true, err
+	}
+	if !ok {
+		m.stall(StallFeeCap, fmt.Sprintf("the snapshot transaction %s of token %s has waited %s unmined at a fee cap of %s wei (base fee %s), holding up the settlements behind its nonce, and the configured caps leave no room for a replacement: raise settlement.max_fee_cap_wei / max_tip_cap_wei",
+			s.tx.Hash().Hex(), m.token.Hex(), waited.Round(time.Second), weiString(s.tx.GasFeeCap()), weiString(baseFee)))
+		return true, nil
+	}
+	old := s.tx
+	tx, err := types.SignNewTx(m.b.cfg.Key, m.b.signer, &types.DynamicFeeTx{
+		ChainID: m.b.cfg.ChainID, Nonce: old.Nonce(), GasTipCap: tip, GasFeeCap: feeCap, Gas: old.Gas(), To: old.To(), Data: old.Data(),
+	})
+	if err != nil {
+		return true, fmt.Errorf("sign replacement snapshot transaction: %w", err)
+	}
+	s.tx, s.hashes, s.sentAt = tx, append(s.hashes, tx.Hash()), m.now()
+	m.unstall(StallFeeCap)
+	m.log.Warn("snapshot transaction stuck; replaced it with higher fees", "old_tx", old.Hash(), "tx", tx.Hash(), "nonce", tx.Nonce(),
+		"waited", waited, "tip_wei", weiString(tip), "fee_cap_wei", weiString(feeCap))
+	return true, m.b.broadcast(ctx, tx)
 }

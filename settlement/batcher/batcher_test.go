@@ -9,13 +9,17 @@ import (
 	"time"
 
 	"github.com/ethereum/go-ethereum"
+	"github.com/ethereum/go-ethereum/accounts/abi/bind/v2"
 	"github.com/ethereum/go-ethereum/common"
 	"github.com/ethereum/go-ethereum/crypto"
 
+	"github.com/imogate/imogate/metering"
 	"github.com/imogate/imogate/redisstore"
 	"github.com/imogate/imogate/settlement"
+	"github.com/imogate/imogate/settlement/archive"
 	"github.com/imogate/imogate/settlement/batcher"
 	"github.com/imogate/imogate/settlement/contracts/chaintest"
+	"github.com/imogate/imogate/settlement/onchain"
 )
 
 func TestSealsByCountAndAgeAndSettlesExactlyOnce(t *testing.T) {
@@ -645,5 +649,67 @@ func TestConfigValidate(t *testing.T) {
 				t.Fatal("New accepted an invalid config")
 			}
 		})
+	}
+}
+
+// TestSignerRotationMidTraffic: the gateways switch to a new signing key in
+// the middle of traffic. The receipts of the registered key are sealed and
+// settled up to the switch; the new key's receipts wait (a signer_mismatch
+// stall, with the fix) instead of being settled under the old signer and
+// never verifying; once the operator registers the new key, they settle,
+// and every archived receipt verifies against its batch's recorded signer.
+func TestSignerRotationMidTraffic(t *testing.T) {
+	e := newEnv(t)
+	ctx := t.Context()
+	dir := newArchive(t)
+	b := e.newBatcher(func(c *batcher.Config) { c.Archive = dir; c.MaxBatch = 10 })
+	e.issue(3)
+	newKey, _ := crypto.GenerateKey()
+	old := e.signer
+	e.signer = metering.NewSigner(newKey, old.Domain())
+	e.issue(4) // seqs 4..7 under the new key
+	e.clk.advance(2 * time.Minute)
+	for range 8 {
+		b.RunOnce(ctx)
+		e.backend.Commit()
+	}
+	_, nextSeq := e.channel()
+	if nextSeq != 4 {
+		t.Fatalf("the chain's next seq is %d, want 4: only the registered signer's receipts settle", nextSeq)
+	}
+	ob, err := onchain.NewReader(e.client, e.settlement, e.operator).Batch(ctx, e.token, 0)
+	if err != nil || ob.Signer != old.Address() || ob.LastSeq != 3 {
+		t.Fatalf("batch 0 on-chain: %+v, %v", ob, err)
+	}
+	if nr := b.NotReady(); len(nr) != 1 || !strings.Contains(nr[0], batcher.StallSigner) || !strings.Contains(nr[0], e.signer.Address().Hex()) {
+		t.Fatalf("not ready while the new key is unregistered: %v", nr)
+	}
+	// The operator registers the new key; the rest settles under it.
+	opts := chaintest.Transactor(t, e.opKey)
+	tx, err := bind.Transact(onchain.SettlementABI.Instance(e.client, e.settlement), opts, onchain.SettlementABI.PackSetSigner(e.signer.Address()))
+	if err != nil {
+		t.Fatal(err)
+	}
+	chaintest.Mine(t, e.backend, tx)
+	e.settleAll(b)
+	if nr := b.NotReady(); len(nr) != 0 {
+		t.Fatalf("still not ready after the rotation: %v", nr)
+	}
+	ob, err = onchain.NewReader(e.client, e.settlement, e.operator).Batch(ctx, e.token, 1)
+	if err != nil || ob.Signer != e.signer.Address() || ob.FirstSeq != 4 || ob.LastSeq != 7 {
+		t.Fatalf("batch 1 on-chain: %+v, %v", ob, err)
+	}
+	for range 3 {
+		b.RunOnce(ctx)
+		e.backend.Commit()
+	}
+	for id := range uint64(2) {
+		ab, err := archive.Read(ctx, dir, e.token, id)
+		if err != nil {
+			t.Fatalf("batch %d not archived: %v", id, err)
+		}
+		if err := ab.Check(); err != nil {
+			t.Fatalf("archived batch %d: %v", id, err)
+		}
 	}
 }

@@ -47,7 +47,7 @@ func newMetrics(reg prometheus.Registerer) (*metrics, error) {
 			Name: "imogate_settlement_token_undeliverable", Help: "1 while a token cannot take its revenue (settle's payment into it reverts): its receipts wait, unsealed, and gateways refuse its paid calls.",
 		}, []string{"token"}),
 		stalled: prometheus.NewGaugeVec(prometheus.GaugeOpts{
-			Name: "imogate_settlement_stalled", Help: "1 while a token's settlement is stalled on something only an operator can fix (reason: settler_balance_short, fee_cap_too_low, gas_limit_cap_too_low, archive_failing); the error log says what to do.",
+			Name: "imogate_settlement_stalled", Help: "1 while a token's settlement is stalled on something only an operator can fix (reason: settler_balance_short, fee_cap_too_low, gas_limit_cap_too_low, archive_failing, signer_mismatch); the error log says what to do.",
 		}, []string{"token", "reason"}),
 	}
 	for _, c := range []prometheus.Collector{m.settled, m.settledWei, m.lowBalance, m.failures, m.halted, m.undeliverable, m.stalled} {

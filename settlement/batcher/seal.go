@@ -78,6 +78,10 @@ func (m *model) sealNext(ctx context.Context, prev *settlement.Batch) (bool, err
 	if err != nil {
 		return false, err
 	}
+	if rs, err = m.registeredSigner(ctx, rs); err != nil || len(rs) == 0 {
+		return false, err
+	}
+	last = rs[len(rs)-1].Seq
 	tree, fee, err := ledger.TreeOf(rs)
 	if err != nil {
 		return false, err
@@ -166,4 +170,32 @@ func (m *model) adopt(ctx context.Context, id uint64, existing *settlement.Batch
 	}
 	m.log.Info("batch found on-chain; recorded its transaction", "batch", id, "tx", ev.Raw.TxHash, "block", ev.Raw.BlockNumber)
 	return nil
+}
+
+// registeredSigner keeps the leading receipts of rs signed by the
+// operator's registered signer: a batch records the signer registered when
+// it settles, and receipts of another key in it would never verify
+// on-chain. Receipts of another key stall sealing, loudly, until the
+// operator registers that key (once every receipt of the old one is
+// settled) or the gateways sign with the registered one again.
+func (m *model) registeredSigner(ctx context.Context, rs []metering.LoggedReceipt) ([]metering.LoggedReceipt, error) {
+	signer, err := m.b.reader.Signer(ctx)
+	if err != nil {
+		return nil, err
+	}
+	n := 0
+	for n < len(rs) && rs[n].Signer == signer {
+		n++
+	}
+	if n == 0 {
+		m.stall(StallSigner, fmt.Sprintf("receipts of %s from seq %d on are signed by %s, but the operator's registered signer is %s: once every receipt before seq %d is settled, register the new key (`imogate contracts deploy --settlement %s --signer %s ...` calls setSigner), or point the gateways back at the registered key",
+			m.token.Hex(), rs[0].Seq, rs[0].Signer.Hex(), signer.Hex(), rs[0].Seq, m.b.cfg.Settlement.Hex(), rs[0].Signer.Hex()))
+		return nil, nil
+	}
+	m.unstall(StallSigner)
+	if n < len(rs) {
+		m.log.Info("sealing up to a change of receipt signer; the rest waits for the new signer's registration",
+			"last_seq", rs[n-1].Seq, "registered_signer", signer, "next_signer", rs[n].Signer)
+	}
+	return rs[:n], nil
 }

@@ -31,6 +31,17 @@ func (m *model) send(ctx context.Context, b *settlement.Batch) (bool, error) {
 			ErrChainMismatch, b.ID, b.FirstSeq, ch.NextBatchID, ch.NextSeq)
 	}
 
+	// The signer registered now is the one the batch is recorded with: it
+	// must be its receipts' (sealing checked; a rotation since would
+	// record the wrong one).
+	head, err := m.receipts(ctx, b.FirstSeq, b.FirstSeq)
+	if err != nil {
+		return false, err
+	}
+	if kept, err := m.registeredSigner(ctx, head); err != nil || len(kept) == 0 {
+		return false, err
+	}
+
 	m.b.txMu.Lock()
 	defer m.b.txMu.Unlock()
 	data := onchain.SettlementABI.PackSettle(m.token, b.ID, b.Root, b.FirstSeq, b.LastSeq)

@@ -22,6 +22,10 @@ const (
 	// StallArchive: archiving a settled batch keeps failing, so its
 	// receipts cannot leave Redis.
 	StallArchive = "archive_failing"
+	// StallSigner: the next receipts are signed by a key other than the
+	// operator's registered signer; settled, they would be recorded with
+	// the wrong signer and never verify on-chain.
+	StallSigner = "signer_mismatch"
 )
 
 // archiveStallAfter is how many archive attempts in a row may fail before

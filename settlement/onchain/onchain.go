@@ -97,6 +97,20 @@ func (r *Reader) Channel(ctx context.Context, token common.Address) (Channel, er
 	return Channel{NextBatchID: id, NextSeq: seq}, nil
 }
 
+// Signer reads the receipt signer the operator has registered (zero if
+// none): the signer a batch settled now is recorded with.
+func (r *Reader) Signer(ctx context.Context) (common.Address, error) {
+	out, err := r.call(ctx, SettlementABI.PackSignerOf(r.operator))
+	if err != nil {
+		return common.Address{}, fmt.Errorf("read the registered signer: %w", err)
+	}
+	s, err := SettlementABI.UnpackSignerOf(out)
+	if err != nil {
+		return common.Address{}, fmt.Errorf("decode the registered signer: %w", err)
+	}
+	return s, nil
+}
+
 // Batch is a batch as the contract stores it. A zero Root means the batch
 // has not settled.
 type Batch = bindings.GetBatchOutput
